@@ -1,0 +1,3 @@
+from pilotlint.cli import main
+
+main()

@@ -1,0 +1,72 @@
+"""`pilotlint check [PATH...]`"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from pilotlint.commands.common import (UsageFailure, default_format, discover, split_ids, today_option,
+                                       use_color, write_output)
+from pilotlint.report import FORMATS
+
+
+def report_options(func):
+    """Options shared by `check` and `gate`."""
+    for option in reversed([
+        click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+                     help="Output format (default: text; github when GITHUB_ACTIONS=true)."),
+        click.option("--output", "-o", metavar="FILE", help="Write the report to FILE instead of stdout."),
+        click.option("--select", multiple=True, metavar="IDS", help="Only these rule ids or prefixes (PL3,PL401)."),
+        click.option("--ignore", multiple=True, metavar="IDS", help="Skip these rule ids or prefixes."),
+        click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True,
+                     help="Lowest severity that makes the run fail."),
+        click.option("--strict", is_flag=True, help="Same as --fail-on warning."),
+        click.option("--show-suppressed", is_flag=True, help="Also list findings silenced inline, with reasons."),
+        today_option,
+    ]):
+        func = option(func)
+    return func
+
+
+@click.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@report_options
+@click.option("--new-since", metavar="REF", help="Report only findings that REF did not already have.")
+@click.option("--no-git", is_flag=True, help="Do not read git history (skips freeze and approval checks).")
+@click.pass_context
+def check_command(ctx, paths, fmt, output, select, ignore, fail_on, strict, show_suppressed, today,
+                  new_since, no_git):
+    """Lint pilot documents: files or directories (default: the configured paths).
+
+    Exits 0 when there is no error finding, 1 when there is, 2 on a usage or
+    configuration error. Pre-commit passes file names after `--`, so a file named
+    `--x.yaml` is read as a file.
+    """
+    from pilotlint.config import ConfigError
+    from pilotlint.engine import Request, run
+    from pilotlint.findings import Report
+    from pilotlint.report import render
+
+    for path in paths:
+        if not path.exists() and not path.is_symlink():
+            raise UsageFailure(f"{path}: no such file or directory")
+    start = paths[0] if paths else Path.cwd()
+    config, root = discover(ctx, start)
+    request = Request(paths=list(paths), config=config, root=root, today=today,
+                      select=split_ids(select), ignore=split_ids(ignore), use_git=not no_git)
+    try:
+        result = run(request)
+    except ConfigError as exc:
+        raise UsageFailure(str(exc)) from None
+    findings = result.findings
+    if new_since:
+        from pilotlint.newsince import only_new
+
+        findings = only_new(findings, request, new_since)
+    report = Report("check", findings, result.suppressed, result.workspace.files,
+                    fail_on="warning" if strict else fail_on)
+    report.show_suppressed = show_suppressed
+    fmt = fmt or default_format()
+    write_output(render(fmt, report, color=use_color(output) and fmt == "text"), output)
+    ctx.exit(1 if report.failed else 0)

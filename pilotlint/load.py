@@ -1,0 +1,308 @@
+"""Loading YAML with positions.
+
+PyYAML composes the node tree (in C when libyaml is present); we construct the values
+ourselves in one pass so that every mapping and sequence remembers where its items were
+written, keys stay strings, YAML 1.1 surprises are noticed, and limits (depth, expanded
+nodes) are enforced while walking — an alias bomb is cheap to parse and only explodes
+when something walks it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+try:  # the C loader is several times faster; fall back when libyaml is missing
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+DEFAULT_LIMITS = {"max_file_bytes": 1_048_576, "max_depth": 64, "max_nodes": 100_000}
+
+# libyaml recurses once per nesting level and crashes the whole process at tens of
+# thousands of flow brackets, so deep flow nesting is rejected before parsing.
+_PRESCAN_DEPTH = 1000
+
+_TAG = "tag:yaml.org,2002:"
+_STR, _INT, _FLOAT, _BOOL, _NULL = _TAG + "str", _TAG + "int", _TAG + "float", _TAG + "bool", _TAG + "null"
+_TIMESTAMP, _MAP, _SEQ, _MERGE = _TAG + "timestamp", _TAG + "map", _TAG + "seq", _TAG + "merge"
+_BOOL_VALUES = {"yes": True, "true": True, "on": True, "no": False, "false": False, "off": False}
+# Plain scalars that YAML 1.1 (PyYAML) and YAML 1.2 read differently.
+_YAML12_INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_YAML12_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
+
+
+class LoadError(Exception):
+    """The file could not be read as one YAML document."""
+
+    def __init__(self, rule: str, message: str, line: int = 1, column: int = 1):
+        super().__init__(message)
+        self.rule, self.message, self.line, self.column = rule, message, line, column
+
+
+class LDict(dict):
+    """A mapping that remembers positions: ``pos[key] = (key_line, key_col, value_line, value_col)``."""
+
+    __slots__ = ("line", "column", "pos")
+
+
+class LList(list):
+    """A sequence that remembers the position of each item: ``pos[i] = (line, col)``."""
+
+    __slots__ = ("line", "column", "pos")
+
+
+@dataclass
+class Problem:
+    """A finding raised while constructing values (not fatal to the document)."""
+
+    rule: str
+    message: str
+    line: int
+    column: int
+    path: tuple = ()
+
+
+@dataclass
+class Loaded:
+    data: object
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_text(raw: bytes, limits: dict) -> str:
+    """Decode a file's bytes: UTF-8 with an optional BOM; anything else is reported."""
+    if len(raw) > limits["max_file_bytes"]:
+        raise LoadError("PL008", f"the file is {len(raw):,} bytes, above the limit of "
+                        f"{limits['max_file_bytes']:,} (limits.max_file_bytes)")
+    if b"\0" in raw:
+        line = raw.count(b"\n", 0, raw.index(b"\0")) + 1
+        raise LoadError("PL001", "this is a binary file, not YAML text (it contains a NUL byte)", line)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise LoadError("PL001", f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be "
+                        "decoded); save it as UTF-8", line, col) from None
+    return text
+
+
+def _prescan(text: str, limits: dict) -> None:
+    """Reject nesting that would crash the parser, cheaply: most files have few brackets."""
+    if text.count("[") + text.count("{") > _PRESCAN_DEPTH:
+        depth = 0
+        for match in re.finditer(r"[\[\]{}]", text):
+            depth += 1 if match.group() in "[{" else -1
+            if depth > _PRESCAN_DEPTH:
+                line = text.count("\n", 0, match.start()) + 1
+                raise LoadError("PL008", f"nesting deeper than {limits['max_depth']} levels "
+                                "(limits.max_depth); flatten the document", line)
+    if "- - " in text and re.search(r"(?:-[ \t]+){%d}" % _PRESCAN_DEPTH, text):
+        raise LoadError("PL008", f"nesting deeper than {limits['max_depth']} levels (limits.max_depth)")
+
+
+def load_text(text: str, limits: dict = DEFAULT_LIMITS) -> Loaded:
+    """Parse one YAML document into plain values (LDict/LList/str/int/float/bool/None)."""
+    _prescan(text, limits)
+    loader = _Loader(text)
+    try:
+        if not loader.check_node():
+            raise LoadError("PL003", "the file is empty; a pilot document must not be truncated "
+                            "to nothing (restore it or delete the file)")
+        node = loader.get_node()
+        if loader.check_node():
+            extra = loader.get_node()
+            raise LoadError("PL001", "the file holds more than one YAML document (`---`); put each "
+                            "document in a file of its own", extra.start_mark.line + 1, 1)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        raise LoadError("PL001", f"invalid YAML: {message}", mark.line + 1 if mark else 1,
+                        mark.column + 1 if mark else 1) from None
+    except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark
+        raise LoadError("PL001", f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise LoadError("PL008", f"nesting deeper than {limits['max_depth']} levels (limits.max_depth)") from None
+    finally:
+        loader.dispose()
+    builder = _Builder(limits)
+    data = builder.build(node, 0, ())
+    return Loaded(data, builder.problems)
+
+
+class _Builder:
+    def __init__(self, limits: dict):
+        self.max_depth = limits["max_depth"]
+        self.max_nodes = limits["max_nodes"]
+        self.nodes = 0
+        self.problems: list[Problem] = []
+
+    def problem(self, rule: str, message: str, node, path: tuple) -> None:
+        self.problems.append(Problem(rule, message, node.start_mark.line + 1, node.start_mark.column + 1, path))
+
+    def build(self, node, depth: int, path: tuple):
+        self.nodes += 1
+        if self.nodes > self.max_nodes:
+            raise LoadError("PL008", f"the document expands to more than {self.max_nodes:,} nodes "
+                            "(limits.max_nodes); an alias (`*name`) repeated inside aliases can "
+                            "make a small file huge", node.start_mark.line + 1, node.start_mark.column + 1)
+        cls = node.__class__
+        if cls is yaml.ScalarNode:
+            return self.scalar(node, path)
+        if depth >= self.max_depth:
+            raise LoadError("PL008", f"nesting deeper than {self.max_depth} levels (limits.max_depth); "
+                            "flatten the document", node.start_mark.line + 1, node.start_mark.column + 1)
+        if cls is yaml.SequenceNode:
+            if node.tag != _SEQ:
+                self.problem("PL002", f"the tag `{node.tag}` is not supported; write a plain list", node, path)
+            out = LList()
+            out.line, out.column = node.start_mark.line + 1, node.start_mark.column + 1
+            out.pos = []
+            for index, item in enumerate(node.value):
+                mark = item.start_mark
+                out.pos.append((mark.line + 1, mark.column + 1))
+                out.append(self.build(item, depth + 1, path + (index,)))
+            return out
+        return self.mapping(node, depth, path)
+
+    def mapping(self, node, depth: int, path: tuple) -> LDict:
+        if node.tag != _MAP:
+            self.problem("PL002", f"the tag `{node.tag}` is not supported (sets and other "
+                         "non-JSON types cannot be checked); write a plain mapping", node, path)
+        out = LDict()
+        out.line, out.column = node.start_mark.line + 1, node.start_mark.column + 1
+        out.pos = {}
+        merged: list = []
+        for key_node, value_node in node.value:
+            if key_node.__class__ is not yaml.ScalarNode:
+                self.problem("PL002", "a mapping key must be a plain word, not a list or mapping", key_node, path)
+                continue
+            if key_node.tag == _MERGE:
+                merged.append(value_node)
+                continue
+            # Keys are always the text written: `on:` is the word "on", never YAML 1.1's true.
+            key = key_node.value
+            kmark, vmark = key_node.start_mark, value_node.start_mark
+            if key in out.pos:
+                first = out.pos[key][0]
+                self.problem("PL004", f"the key `{key}` appears twice in this mapping (first on line "
+                             f"{first}); YAML keeps only the last one, so remove one of them",
+                             key_node, path + (key,))
+            out.pos[key] = (kmark.line + 1, kmark.column + 1, vmark.line + 1, vmark.column + 1)
+            out[key] = self.build(value_node, depth + 1, path + (key,))
+        for value_node in merged:  # `<<: *base` fills only keys not written explicitly
+            sources = value_node.value if value_node.__class__ is yaml.SequenceNode else [value_node]
+            for source in sources:
+                value = self.build(source, depth + 1, path)
+                if not isinstance(value, LDict):
+                    self.problem("PL002", "`<<` (merge) must name a mapping", source, path)
+                    continue
+                for key, item in value.items():
+                    if key not in out:
+                        out[key] = item
+                        out.pos[key] = value.pos[key]
+        return out
+
+    def scalar(self, node, path: tuple):
+        tag, text = node.tag, node.value
+        plain = not node.style
+        if tag == _STR:
+            if plain and _surprising_string(text):
+                self.problem("PL007", f"`{text}` is a string for PyYAML (YAML 1.1) but a number for "
+                             "YAML 1.2 tools; quote it if you mean text, or write it as a plain number",
+                             node, path)
+            return text
+        if tag == _INT:
+            value = _to_int(text)
+            digits = text.lstrip("+-")
+            if plain and (not _YAML12_INT.fullmatch(text) or (digits[:1] == "0" and digits[1:2].isdigit())):
+                self.problem("PL007", f"`{text}` is read by YAML 1.1 as the number {value}; quote it "
+                             f"(\"{text}\") if you mean text, or write {value}", node, path)
+            return value
+        if tag == _FLOAT:
+            value = _to_float(text)
+            if not math.isfinite(value):
+                self.problem("PL002", f"`{text}` is not a finite number; write a number or a quoted string",
+                             node, path)
+                return None
+            if plain and not _YAML12_FLOAT.fullmatch(text):
+                self.problem("PL007", f"`{text}` is read by YAML 1.1 as the number {value}; quote it "
+                             "if you mean text", node, path)
+            return value
+        if tag == _BOOL:
+            value = _BOOL_VALUES[text.lower()]
+            if plain and text not in ("true", "false", "True", "False", "TRUE", "FALSE"):
+                self.problem("PL007", f"`{text}` is read as the boolean {str(value).lower()} by YAML 1.1 "
+                             f"but as the text \"{text}\" by YAML 1.2; write {str(value).lower()} for a "
+                             f"yes/no switch or quote it (\"{text}\") for text", node, path)
+            return value
+        if tag == _NULL:
+            return None
+        if tag == _TIMESTAMP:
+            return text  # dates stay the text written; the schema checks they are ISO dates
+        self.problem("PL002", f"the tag `{tag}` is not supported; pilot documents hold plain text, "
+                     "numbers, lists and mappings", node, path)
+        return None
+
+
+def _to_int(text: str) -> int:
+    text = text.replace("_", "")
+    sign = -1 if text.startswith("-") else 1
+    digits = text.lstrip("+-")
+    if digits.startswith("0b"):
+        return sign * int(digits[2:], 2)
+    if digits.startswith("0x"):
+        return sign * int(digits[2:], 16)
+    if ":" in digits:
+        return sign * _sexagesimal(digits, int)
+    if len(digits) > 1 and digits.startswith("0"):
+        return sign * int(digits, 8)
+    return sign * int(digits)
+
+
+def _to_float(text: str) -> float:
+    lowered = text.replace("_", "").lower()
+    if lowered.endswith(".inf"):
+        return -math.inf if lowered.startswith("-") else math.inf
+    if lowered == ".nan":
+        return math.nan
+    return _sexagesimal(lowered, float) if ":" in lowered else float(lowered)
+
+
+def _sexagesimal(text: str, kind):
+    value = kind(0)
+    for part in text.lstrip("+-").split(":"):
+        value = value * 60 + kind(part)
+    return -value if text.startswith("-") else value
+
+
+def _surprising_string(text: str) -> bool:
+    """A plain string that a YAML 1.2 reader would turn into a number (`0o12`, `1e3`)."""
+    first = text[:1]
+    if not (first.isdigit() or first in "+-."):
+        return False
+    return bool(_YAML12_INT.fullmatch(text) or _YAML12_FLOAT.fullmatch(text))
+
+
+def locate(data, path, *, key: bool = False) -> tuple[int, int]:
+    """Line and column of the node at `path`, or of the nearest enclosing node that exists.
+
+    With `key=True` the position of the mapping key itself (for unknown or duplicate keys).
+    """
+    line, column = getattr(data, "line", 1), getattr(data, "column", 1)
+    node = data
+    last = len(path) - 1
+    for depth, step in enumerate(path):
+        if isinstance(node, LDict) and step in node.pos:
+            key_line, key_col, value_line, value_col = node.pos[step]
+            line, column = (key_line, key_col) if key and depth == last else (value_line, value_col)
+            node = node[step]
+        elif isinstance(node, LList) and isinstance(step, int) and 0 <= step < len(node.pos):
+            line, column = node.pos[step]
+            node = node[step]
+        else:
+            break
+    return line, column
