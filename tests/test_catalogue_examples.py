@@ -1,0 +1,47 @@
+"""Every example in rules/*.yaml is a test: a failing example produces its rule, a passing one does not."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import TODAY
+from examples_runner import PILOT, apply_example
+from pilotlint.catalogue import catalogue
+
+CASES = [
+    pytest.param(info.id, kind, example, id=f"{info.id}-{kind}-{n}")
+    for info in catalogue().values()
+    for kind in ("fail", "pass")
+    for n, example in enumerate(info.examples.get(kind) or [])
+    if not example.get("git")  # examples with history run in tests/test_git_examples.py
+]
+
+
+@pytest.mark.parametrize("rule_id,kind,example", CASES)
+def test_catalogue_example(rule_id, kind, example, sample, cli):
+    apply_example(sample, example)
+    result = cli("check", sample, "--format", "json", "--no-git", "--today", example.get("today", TODAY),
+                 *example.get("args", []))
+    assert result.code in (0, 1), result
+    hits = [f for f in result.json["findings"] if f["rule"] == rule_id]
+    if kind == "fail":
+        assert hits, f"{rule_id} expected for: {example.get('description')}\n{result.out}"
+        assert all(f["pilot"] in (PILOT, None) for f in hits)
+    else:
+        assert not hits, f"{rule_id} not expected for: {example.get('description')}\n{result.out}"
+
+
+def test_every_rule_has_a_failing_and_a_passing_example():
+    for info in catalogue().values():
+        assert info.examples.get("fail"), f"{info.id} has no failing example"
+        assert info.examples.get("pass"), f"{info.id} has no passing example"
+
+
+def test_every_registered_rule_is_in_the_catalogue_and_back():
+    from pilotlint.engine import load_rules
+
+    registered = set(load_rules())
+    documented = set(catalogue())
+    assert registered <= documented, f"rules without a catalogue entry: {registered - documented}"
+    loader_rules = {"PL001", "PL002", "PL003", "PL004", "PL007", "PL008", "PL010"}
+    assert documented - registered <= loader_rules | {r for r in documented if r.startswith(("PL8", "PL9", "PL202"))}
