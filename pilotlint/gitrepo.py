@@ -1,12 +1,100 @@
 """All access to git goes through this module.
 
 Refs are resolved to commit ids before anything else uses them and paths always follow
-`--`, so nothing a user or a pull request names can become a git option.
+`--`, so nothing a user or a pull request names can become a git option (a ref such as
+`--output=/tmp/x` is refused before git sees it). Git runs as a subprocess:
+
+- `git --no-pager -c core.quotepath=off ...` with `GIT_TERMINAL_PROMPT=0`, so git never
+  waits for a password or a pager and prints file names as they are;
+- identities are read raw (`%an`/`%ae`, `--no-mailmap`, `log.mailmap=false`): a `.mailmap`
+  file is something a pull request controls;
+- configuration that would change the shape of git's output (`log.showSignature`,
+  `diff.relative`, `diff.renames`, colours, external diff drivers, text conversion) is
+  switched off on the command line.
+
+Histories are streamed (`iter_commits` reads git's output as it comes, so memory does not
+grow with the length of history), and blobs are read through one `git cat-file --batch`
+process rather than one process per file.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable, Iterator
+
+_GIT_OPTIONS = (
+    "--no-pager",
+    "-c", "core.quotepath=off",
+    "-c", "core.fsmonitor=false",
+    "-c", "color.ui=never",
+    "-c", "log.showSignature=false",
+    "-c", "log.mailmap=false",
+    "-c", "i18n.logOutputEncoding=UTF-8",
+    "-c", "diff.external=",
+)
+_HEX = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?\Z")
+_ZERO = re.compile(r"0+\Z")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ][0-9:.+\-Z]*)?\Z")
+# %G? letters: G good; B bad; U good, unknown validity; X/Y expired signature/key; R revoked
+# key; E cannot be checked (missing key or allowed-signers file); N no signature.
+_SIGNATURES = {"G": "good", "N": "none", "": "none"}
+_LOG_FORMAT = "%H%x00%P%x00%an%x00%ae%x00%aI%x00%cI%x00%G?%x00%GS%x00%B"
+_HEADER_FIELDS = 9
+
+
+class GitError(Exception):
+    """Git cannot do what was asked: the message is for `pilotlint: error: ...`, exit 2."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileChange:
+    """One path changed by a commit (from `git log --raw --no-renames`)."""
+
+    status: str        # A added, M modified, D deleted, T type changed
+    path: str
+    old_oid: str | None  # None when the file did not exist before (A)
+    new_oid: str | None  # None when the file no longer exists (D)
+    old_mode: str = ""
+    new_mode: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    sha: str
+    parents: tuple[str, ...]
+    author_name: str
+    author_email: str
+    author_date: str          # ISO 8601 with offset (%aI)
+    committer_date: str       # ISO 8601 with offset (%cI): when the commit says it was made
+    subject: str
+    body: str                 # the message after the subject (may be empty)
+    signature: str            # good | bad | none (anything but %G? = G is not good)
+    signer: str | None        # %GS, None without a signature
+    signature_code: str = "N"  # the raw %G? letter
+    changes: tuple[FileChange, ...] = field(default=(), compare=False)
+
+    @property
+    def message(self) -> str:
+        return f"{self.subject}\n\n{self.body}".strip() if self.body else self.subject
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        return tuple(change.path for change in self.changes)
+
+
+class OversizedBlob(bytes):
+    """Stands in for a blob larger than `read_many(max_bytes=...)`: empty, with its `size`."""
+
+    size: int
+
+    def __new__(cls, size: int):
+        blob = super().__new__(cls, b"")
+        blob.size = size
+        return blob
 
 
 def find_toplevel(start: Path) -> Path | None:
@@ -20,5 +108,422 @@ def find_toplevel(start: Path) -> Path | None:
 
 
 def open_quietly(root: Path):
-    """A repository handle for the checks that read history, or None outside git."""
-    return None
+    """A repository handle for the checks that read history, or None outside git.
+
+    None as well when git is missing, the repository has no commits, or it is not
+    trusted (`safe.directory`): the checks that need history are then skipped.
+    """
+    if find_toplevel(Path(root)) is None:
+        return None
+    try:
+        return Repo.open(Path(root))
+    except GitError:
+        return None
+
+
+def _environment() -> dict:
+    env = dict(os.environ)
+    env["GIT_TERMINAL_PROMPT"] = "0"
+    env["GIT_OPTIONAL_LOCKS"] = "0"     # `status` must not rewrite the index
+    env["GIT_PAGER"] = "cat"
+    env.pop("GIT_EXTERNAL_DIFF", None)
+    env.setdefault("LC_ALL", "C")       # messages we recognise are git's English ones
+    return env
+
+
+def _check_ref(ref) -> str:
+    if not isinstance(ref, str) or not ref.strip():
+        raise GitError("an empty ref was given; name a branch, tag or commit id")
+    if ref.startswith("-"):
+        raise GitError(f"{ref!r} is not a ref: a ref may not begin with '-' (it would be read as an option)")
+    if any(c in ref for c in "\0\n\r"):
+        raise GitError(f"{ref!r} is not a ref: it contains a control character")
+    return ref
+
+
+def _check_sha(sha: str) -> str:
+    if not isinstance(sha, str) or not _HEX.match(sha):
+        raise GitError(f"internal: {sha!r} is not a resolved commit id (call Repo.resolve first)")
+    return sha
+
+
+def _check_paths(paths: Iterable[str] | None) -> list[str]:
+    out = []
+    for path in paths or ():
+        path = str(path)
+        if "\0" in path:
+            raise GitError(f"{path!r} is not a path: it contains a NUL byte")
+        out.append(path)
+    return out
+
+
+def _check_date(value: str, option: str) -> str:
+    if not isinstance(value, str) or not _DATE.match(value):
+        raise GitError(f"{option} {value!r} is not a date; use YYYY-MM-DD")
+    return value
+
+
+class Repo:
+    """A git work tree with at least one commit. Create it with `Repo.open(path)`."""
+
+    def __init__(self, root: Path, git_dir: Path | None = None):
+        self.root = Path(root)
+        self.git_dir = git_dir
+        self._resolved: dict[str, str] = {}
+        self._shallow: bool | None = None
+        self._batch: _Batch | None = None
+
+    # -- opening ---------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | str) -> "Repo":
+        path = Path(path)
+        start = path if path.is_dir() else path.parent
+        if not start.exists():
+            raise GitError(f"{path}: no such file or directory")
+        probe = cls(start)
+        proc = probe._call(["rev-parse", "--show-toplevel", "--absolute-git-dir"])
+        if proc.returncode != 0:
+            raise GitError(_explain_open_failure(start, _text(proc.stderr)))
+        lines = _text(proc.stdout).splitlines()
+        if len(lines) < 2 or not lines[0]:
+            raise GitError(f"{start} is not inside a git work tree (a bare repository has no files to check)")
+        repo = cls(Path(lines[0]), Path(lines[1]))
+        head = repo._call(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"])
+        if head.returncode != 0:
+            raise GitError(f"the git repository at {repo.root} has no commits yet; commit the pilot "
+                           "documents first (git add pilots .pilotlint.yaml && git commit)")
+        return repo
+
+    # -- running git -----------------------------------------------------------------
+
+    def _call(self, args: list[str], input: bytes | None = None) -> subprocess.CompletedProcess:
+        try:
+            return subprocess.run(["git", *_GIT_OPTIONS, *args], cwd=self.root, env=_environment(),
+                                  input=input, capture_output=True, stdin=None if input is not None
+                                  else subprocess.DEVNULL)
+        except FileNotFoundError:
+            raise GitError("git is not installed (or not on PATH); pilotlint needs it to read history") from None
+        except OSError as exc:
+            raise GitError(f"cannot run git: {exc.strerror or exc}") from None
+
+    def run(self, *args: str, input: bytes | None = None) -> bytes:
+        """Run one git command (arguments already checked by the caller); its stdout."""
+        proc = self._call(list(args), input=input)
+        if proc.returncode != 0:
+            message = _text(proc.stderr).strip().splitlines()
+            detail = message[-1] if message else f"exit status {proc.returncode}"
+            raise GitError(f"git {args[0] if args else ''} failed: {detail.removeprefix('fatal: ')}")
+        return proc.stdout
+
+    # -- refs and history ------------------------------------------------------------
+
+    def resolve(self, ref: str) -> str:
+        """The commit id a ref names. Refuses refs that begin with `-`; exit 2 when unknown."""
+        ref = _check_ref(ref)
+        if ref in self._resolved:
+            return self._resolved[ref]
+        proc = self._call(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"])
+        sha = _text(proc.stdout).strip()
+        if proc.returncode != 0 or not _HEX.match(sha):
+            hint = ""
+            if self.is_shallow():
+                hint = (" This is a shallow clone, so older commits are missing: fetch the full history "
+                        "(actions/checkout with `fetch-depth: 0`, or `git fetch --unshallow`).")
+            raise GitError(f"unknown ref {ref!r}: no commit by that name in {self.root}.{hint}")
+        self._resolved[ref] = sha
+        return sha
+
+    def is_shallow(self) -> bool:
+        if self._shallow is None:
+            out = _text(self.run("rev-parse", "--is-shallow-repository")).strip()
+            self._shallow = out == "true"
+        return self._shallow
+
+    def require_full_history(self, base_sha: str | None = None) -> None:
+        """Fail closed on a shallow clone: a cut-off history must never look like "no changes"."""
+        if self.is_shallow():
+            what = f" back to {base_sha[:12]}" if base_sha else ""
+            raise GitError(f"the repository at {self.root} is a shallow clone, so its history{what} is cut off "
+                           "and changes could be missed. Fetch the full history: in GitHub Actions set "
+                           "`fetch-depth: 0` on actions/checkout; locally run `git fetch --unshallow`.")
+
+    def merge_base(self, a: str, b: str) -> str | None:
+        proc = self._call(["merge-base", _check_sha(a), _check_sha(b)])
+        sha = _text(proc.stdout).strip()
+        return sha if proc.returncode == 0 and _HEX.match(sha) else None
+
+    def is_ancestor(self, a: str, b: str) -> bool:
+        return self._call(["merge-base", "--is-ancestor", _check_sha(a), _check_sha(b)]).returncode == 0
+
+    def iter_commits(self, base: str | None, head: str, paths: Iterable[str] | None = None,
+                     since: str | None = None, until: str | None = None, *, diff_filter: str | None = None,
+                     max_count: int | None = None, reverse: bool = False) -> Iterator[Commit]:
+        """Commits in `base..head` (all of head's history when base is None), newest first.
+
+        Streams `git log` so that memory does not grow with history. Each commit carries the
+        files it changed (limited to `paths`); merge commits carry none (their changes are
+        shown on the commits that made them). `since`/`until` are dates (committer date).
+        """
+        head = _check_sha(head)
+        args = ["log", "-z", "--raw", "--no-abbrev", "--no-renames", "--no-mailmap", "--no-relative",
+                "--no-ext-diff", "--no-textconv", "--full-history", f"--format={_LOG_FORMAT}"]
+        if since:
+            args.append(f"--since={_check_date(since, '--since')}")
+        if until:
+            args.append(f"--until={_check_date(until, '--until')}")
+        if diff_filter:
+            if not re.fullmatch(r"[ACDMRTUXB]+", diff_filter):
+                raise GitError(f"internal: bad diff filter {diff_filter!r}")
+            args.append(f"--diff-filter={diff_filter}")
+        if max_count is not None:
+            args.append(f"--max-count={int(max_count)}")
+        if reverse:
+            args.append("--reverse")
+        args.append(f"{_check_sha(base)}..{head}" if base else head)
+        args.append("--")
+        args.extend(_check_paths(paths))
+        yield from self._stream_log(args)
+
+    def _stream_log(self, args: list[str]) -> Iterator[Commit]:
+        try:
+            proc = subprocess.Popen(["git", *_GIT_OPTIONS, *args], cwd=self.root, env=_environment(),
+                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        except OSError as exc:
+            raise GitError(f"cannot run git: {exc.strerror or exc}") from None
+        finished = False
+        try:
+            tokens = _tokens(proc.stdout)
+            pending = next(tokens, None)
+            while pending is not None:
+                header = [pending]
+                for _ in range(_HEADER_FIELDS - 1):
+                    token = next(tokens, None)
+                    if token is None:
+                        raise GitError("git log ended in the middle of a commit; the repository may be damaged")
+                    header.append(token)
+                changes = []
+                pending = next(tokens, None)
+                while pending is not None and pending.lstrip(b"\n").startswith(b":"):
+                    meta = pending.lstrip(b"\n")
+                    path = next(tokens, None)
+                    if path is None:
+                        raise GitError("git log ended in the middle of a file list")
+                    changes.append(_file_change(meta, path))
+                    pending = next(tokens, None)
+                yield _commit(header, changes)
+            finished = True
+        finally:
+            if not finished:
+                proc.kill()
+            proc.stdout.close()
+            stderr = proc.stderr.read()
+            proc.stderr.close()
+            code = proc.wait()
+        if code != 0:
+            detail = _text(stderr).strip().splitlines()
+            raise GitError(f"git log failed: {(detail[-1] if detail else f'exit status {code}').removeprefix('fatal: ')}")
+
+    def commit(self, sha: str) -> Commit:
+        """One commit's metadata (without its file changes)."""
+        for item in self._stream_log(["log", "-z", "--no-mailmap", f"--format={_LOG_FORMAT}", "--max-count=1",
+                                      _check_sha(sha), "--"]):
+            return item
+        raise GitError(f"commit {sha} not found")
+
+    def added_in(self, base: str | None, head: str, path: str) -> Commit | None:
+        """The latest commit in `base..head` that added `path` (None when none did)."""
+        for item in self.iter_commits(base, head, [path], diff_filter="A"):
+            if any(change.path == path and change.status == "A" for change in item.changes):
+                return item
+        return None
+
+    # -- trees and blobs -------------------------------------------------------------
+
+    def list_files(self, sha: str, paths: Iterable[str] | None = None) -> list[str]:
+        """Files (recursively) under `paths` in the commit's tree."""
+        out = self.run("ls-tree", "-r", "--name-only", "-z", "--full-tree", _check_sha(sha), "--",
+                       *_check_paths(paths))
+        return [_text(name) for name in out.split(b"\0") if name]
+
+    def list_entries(self, sha: str, paths: Iterable[str] | None = None) -> list[tuple[str, str, int]]:
+        """(path, blob id, size) of the regular files under `paths` in the commit's tree."""
+        out = self.run("ls-tree", "-r", "-l", "-z", "--full-tree", _check_sha(sha), "--", *_check_paths(paths))
+        entries = []
+        for record in out.split(b"\0"):
+            if not record:
+                continue
+            meta, _, name = record.partition(b"\t")
+            parts = meta.split()
+            if len(parts) != 4 or parts[1] != b"blob" or parts[0] not in (b"100644", b"100755"):
+                continue  # symbolic links, submodules
+            entries.append((_text(name), parts[2].decode("ascii"), int(parts[3])))
+        return entries
+
+    def read(self, sha: str, path: str) -> bytes | None:
+        """A file's content at a commit, or None when it does not exist there."""
+        entries = [e for e in self.list_entries(sha, [path]) if e[0] == path]
+        if not entries:
+            return None
+        return self.blobs().read(entries[0][1])
+
+    def read_many(self, sha: str, paths: Iterable[str] | None = None, *,
+                  max_bytes: int | None = None) -> dict[str, bytes]:
+        """Every regular file under `paths` at a commit, read through one `git cat-file --batch`.
+
+        A blob larger than `max_bytes` is not read: its value is an `OversizedBlob` (empty,
+        with `.size`), so that the caller can report the size without holding the content.
+        """
+        entries = self.list_entries(sha, paths)
+        wanted = [(path, oid) for path, oid, size in entries if max_bytes is None or size <= max_bytes]
+        result: dict[str, bytes] = {path: OversizedBlob(size) for path, _, size in entries
+                                    if max_bytes is not None and size > max_bytes}
+        if wanted:
+            request = "".join(f"{oid}\n" for _, oid in wanted).encode("ascii")
+            proc = self._call(["cat-file", "--batch"], input=request)
+            if proc.returncode != 0:
+                raise GitError(f"git cat-file failed: {_text(proc.stderr).strip()}")
+            data, offset = proc.stdout, 0
+            for path, oid in wanted:
+                newline = data.index(b"\n", offset)
+                header = data[offset:newline].split()
+                if len(header) != 3 or header[0].decode("ascii") != oid:
+                    raise GitError(f"git cat-file returned an unexpected answer for {path}")
+                size = int(header[2])
+                start = newline + 1
+                result[path] = data[start:start + size]
+                offset = start + size + 1
+        return dict(sorted(result.items()))
+
+    def blobs(self) -> "_Batch":
+        """A long-lived `git cat-file --batch` for reading blobs one at a time (`log`)."""
+        if self._batch is None:
+            self._batch = _Batch(self)
+        return self._batch
+
+    def close(self) -> None:
+        if self._batch is not None:
+            self._batch.close()
+            self._batch = None
+
+    def __enter__(self) -> "Repo":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __del__(self):  # pragma: no cover - best effort
+        try:
+            self.close()
+        except Exception:
+            pass
+
+    # -- the work tree ---------------------------------------------------------------
+
+    def uncommitted(self, paths: Iterable[str] | None = None) -> list[str]:
+        """Files under `paths` that differ from HEAD: staged, unstaged or untracked."""
+        out = self.run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames",
+                       "--ignore-submodules", "--", *_check_paths(paths))
+        files = []
+        for record in out.split(b"\0"):
+            if len(record) > 3:
+                files.append(_text(record[3:]))
+        return sorted(set(files))
+
+    def head(self) -> str:
+        return self.resolve("HEAD")
+
+
+class _Batch:
+    """One `git cat-file --batch` process, asked for one object at a time."""
+
+    def __init__(self, repo: Repo):
+        try:
+            self.proc = subprocess.Popen(["git", *_GIT_OPTIONS, "cat-file", "--batch"], cwd=repo.root,
+                                         env=_environment(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         stderr=subprocess.DEVNULL)
+        except OSError as exc:
+            raise GitError(f"cannot run git: {exc.strerror or exc}") from None
+
+    def read(self, oid: str) -> bytes | None:
+        if not _HEX.match(oid) or _ZERO.match(oid):
+            return None
+        stdin, stdout = self.proc.stdin, self.proc.stdout
+        try:
+            stdin.write(oid.encode("ascii") + b"\n")
+            stdin.flush()
+            header = stdout.readline().split()
+        except (BrokenPipeError, OSError):
+            raise GitError("git cat-file stopped unexpectedly") from None
+        if len(header) == 2 and header[1] == b"missing":
+            return None
+        if len(header) != 3:
+            raise GitError(f"git cat-file returned an unexpected answer for {oid}")
+        size = int(header[2])
+        data = stdout.read(size)
+        stdout.read(1)
+        return data
+
+    def close(self) -> None:
+        proc = self.proc
+        try:
+            proc.stdin.close()
+        except OSError:
+            pass
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+
+
+def _tokens(stream) -> Iterator[bytes]:
+    """NUL-separated tokens of a stream, read in chunks."""
+    rest = b""
+    while True:
+        chunk = stream.read1(65536) if hasattr(stream, "read1") else stream.read(65536)
+        if not chunk:
+            break
+        parts = (rest + chunk).split(b"\0")
+        rest = parts.pop()
+        yield from parts
+    rest = rest.strip(b"\n")
+    if rest:
+        yield rest
+
+
+def _file_change(meta: bytes, path: bytes) -> FileChange:
+    # ":100644 100644 OLD NEW M"
+    parts = meta[1:].split()
+    if len(parts) != 5:
+        raise GitError(f"unexpected line in git's output: {_text(meta)!r}")
+    old_mode, new_mode, old, new, status = (_text(p) for p in parts)
+    return FileChange(status[:1], _text(path), None if _ZERO.match(old) else old,
+                      None if _ZERO.match(new) else new, old_mode, new_mode)
+
+
+def _commit(header: list[bytes], changes: list[FileChange]) -> Commit:
+    sha, parents, name, email, adate, cdate, code, signer, message = (_text(h) for h in header)
+    sha = sha.lstrip("\n")
+    if not _HEX.match(sha):
+        raise GitError(f"unexpected output from git log: {sha[:60]!r}")
+    subject, _, body = message.strip("\n").partition("\n\n")
+    subject = " ".join(subject.split("\n")).strip()
+    return Commit(sha, tuple(parents.split()), name, email, adate, cdate, subject, body.strip("\n"),
+                  _SIGNATURES.get(code, "bad"), signer or None, code or "N", tuple(changes))
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", errors="replace")
+
+
+def _explain_open_failure(start: Path, stderr: str) -> str:
+    if "dubious ownership" in stderr or "safe.directory" in stderr:
+        top = find_toplevel(start) or start
+        return (f"git refuses to read {top}: the repository is owned by another user (\"dubious ownership\"). "
+                f"If you trust it, run: git config --global --add safe.directory {top}")
+    if "not a git repository" in stderr.lower():
+        return f"{start} is not inside a git repository (this command reads git history; run it in a clone)"
+    detail = stderr.strip().splitlines()
+    return f"cannot open the git repository at {start}: {detail[-1] if detail else 'git failed'}"
