@@ -1,0 +1,62 @@
+"""Find the real tools the integration tests drive (installed by install-tools.sh).
+
+A tool that is missing skips its tests with the reason and the install command, on a
+developer's machine; under CI (CI=true) a missing tool fails the test instead, so a
+broken install can never turn into a green run that tested nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+INSTALL = "bash tests/integration/install-tools.sh"
+TOOLS = Path(os.environ.get("PILOTLINT_TOOLS") or Path(os.environ.get("HOME", "/tmp")) / ".cache/pilotlint-tools")
+NPM_MODULES = TOOLS / "npm" / "node_modules"
+
+
+def missing(what: str) -> None:
+    reason = f"{what} is not installed; run `{INSTALL}`"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI=true: the integration tests must run in CI)", pytrace=False)
+    pytest.skip(reason)
+
+
+def python_tool(name: str) -> str:
+    """pre-commit, check-jsonschema, zizmor: from the tools venv, else from PATH."""
+    candidate = TOOLS / "venv" / "bin" / name
+    if candidate.is_file() and os.access(candidate, os.X_OK):
+        return str(candidate)
+    found = shutil.which(name)
+    if found:
+        return found
+    missing(name)
+
+
+def node() -> str:
+    found = shutil.which("node")
+    if not found:
+        missing("node")
+    return found
+
+
+def npm_package(name: str) -> Path:
+    """The folder of an npm package installed under the tools folder."""
+    folder = NPM_MODULES / name
+    if not (folder / "package.json").is_file():
+        missing(f"the npm package {name}")
+    return folder
+
+
+def sarif_multitool() -> list[str]:
+    """The validator's command, as `npx @microsoft/sarif-multitool` would run it."""
+    npm_package("@microsoft/sarif-multitool")
+    native = NPM_MODULES / "@microsoft" / "sarif-multitool-linux" / "Sarif.Multitool"
+    if native.is_file():
+        if not os.access(native, os.X_OK):
+            native.chmod(0o755)
+        return [str(native)]
+    return [node(), str(NPM_MODULES / ".bin" / "sarif-multitool")]
