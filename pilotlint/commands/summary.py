@@ -1,0 +1,108 @@
+"""`pilotlint summary PILOT`: the one-page Markdown handoff summary (SPEC §6)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from pilotlint.commands.common import UsageFailure, discover, today_option, write_output
+
+
+def check_repository(ctx, today, *, use_git: bool = True):
+    """Run the check engine over the repository's configured paths (what `summary`,
+    `status`, `init` and `note` read). Returns the engine's Result."""
+    from pilotlint.config import ConfigError
+    from pilotlint.engine import Request, configured_paths, run
+
+    config, root = discover(ctx, Path.cwd())
+    paths = configured_paths(config, root)
+    request = Request(paths=[], config=config, root=root, today=today, use_git=use_git)
+    try:
+        if not paths:  # nothing to read yet: an empty workspace, not an error
+            from pilotlint.engine import Result
+            from pilotlint.model import Workspace
+
+            return Result(Workspace(root, config, today), [], []), request
+        return run(request), request
+    except ConfigError as exc:
+        raise UsageFailure(str(exc)) from None
+
+
+def unknown_pilot(pilot: str, ws) -> UsageFailure:
+    known = ", ".join(sorted(p for p, item in ws.pilots.items() if item.charter)) or "none"
+    return UsageFailure(f"no pilot `{pilot}` in this repository; pilots: {known}")
+
+
+@click.command("summary")
+@click.argument("pilot")
+@click.option("--output", "-o", metavar="FILE", help="Write the Markdown to FILE instead of stdout.")
+@click.option("--template", "template", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="A Jinja2 template to use instead of the built-in summary.md.j2 (values are escaped "
+                   "for Markdown all the same).")
+@click.option("--no-git", is_flag=True, help="Do not read git history (no decision log section).")
+@today_option
+@click.pass_context
+def summary_command(ctx, pilot, output, template, no_git, today):
+    """The one-page handoff summary of PILOT, in GitHub-flavoured Markdown.
+
+    For founders, finance and legal: status and verdict, owner, budget and spend with a
+    chart, the scorecard, stop rules, the three control checks, rollback readiness, data
+    and legal reviews, the timeline, risks and the next decision, the latest decision-log
+    entries from git, and the pilot's open findings. Exits 1 when the pilot has error
+    findings (the summary is written all the same), 2 for an unknown pilot.
+    """
+    from pilotlint.summary import summary_context
+    from pilotlint.templating import render_markdown
+
+    if template is not None and not template.is_file():
+        raise UsageFailure(f"{template}: no such template file")
+    result, request = check_repository(ctx, today, use_git=not no_git)
+    ws = result.workspace
+    item = ws.pilots.get(pilot)
+    if item is None or item.charter is None:
+        raise unknown_pilot(pilot, ws)
+    findings = [f for f in result.findings if f.pilot == pilot]
+    suppressed = [f for f in result.suppressed if f.pilot == pilot]
+    entries = None if no_git else decision_log(ws, item)
+    context = summary_context(item, ws, findings, suppressed, entries)
+    try:
+        text = render_markdown("summary.md.j2", context, template)
+    except Exception as exc:  # a user's template: report it, never a traceback
+        from jinja2 import TemplateError
+
+        if isinstance(exc, TemplateError):
+            where = f" (line {exc.lineno})" if getattr(exc, "lineno", None) else ""
+            raise UsageFailure(f"the template cannot be rendered{where}: {exc}") from None
+        raise
+    write_output(text if text.endswith("\n") else text + "\n", output)
+    ctx.exit(1 if any(f.severity == "error" for f in findings) else 0)
+
+
+def decision_log(ws, pilot, limit: int = 5) -> list[dict] | None:
+    """The latest decision-log entries that touch the pilot, newest first, or None when
+    there is no repository or no log machinery (then the summary has no such section).
+
+    Entries are in the `log` JSON shape (SPEC §5), reduced to date, author, verified and
+    subject for the summary.
+    """
+    if ws.git is None:
+        return None
+    try:
+        from pilotlint import decisionlog  # the log machinery, when present
+    except ImportError:
+        return None
+    entries_for = getattr(decisionlog, "entries_for_summary", None) or getattr(decisionlog, "entries", None)
+    if entries_for is None:
+        return None
+    try:
+        entries = list(entries_for(ws, pilot.id, limit=limit))
+    except Exception:  # the summary never fails because history cannot be read
+        return None
+    out = []
+    for entry in entries[:limit]:
+        entry = entry.as_json() if hasattr(entry, "as_json") else entry
+        author = entry.get("author") or {}
+        out.append({"date": str(entry.get("date", ""))[:10], "author": author.get("name") or author.get("email"),
+                    "verified": entry.get("signature") == "good", "subject": entry.get("subject")})
+    return out
