@@ -445,8 +445,9 @@ class _Batch:
         except OSError as exc:
             raise GitError(f"cannot run git: {exc.strerror or exc}") from None
 
-    def read(self, oid: str) -> bytes | None:
-        if not _HEX.match(oid) or _ZERO.match(oid):
+    def read(self, oid: str, max_bytes: int | None = None) -> bytes | None:
+        """The object's content; None when missing; `OversizedBlob` above `max_bytes`."""
+        if not isinstance(oid, str) or not _HEX.match(oid) or _ZERO.match(oid):
             return None
         stdin, stdout = self.proc.stdin, self.proc.stdout
         try:
@@ -460,6 +461,14 @@ class _Batch:
         if len(header) != 3:
             raise GitError(f"git cat-file returned an unexpected answer for {oid}")
         size = int(header[2])
+        if max_bytes is not None and size > max_bytes:
+            left = size + 1
+            while left:  # skip the content without holding it
+                chunk = stdout.read(min(left, 1 << 20))
+                if not chunk:
+                    raise GitError("git cat-file stopped unexpectedly")
+                left -= len(chunk)
+            return OversizedBlob(size)
         data = stdout.read(size)
         stdout.read(1)
         return data

@@ -437,6 +437,11 @@ def effects(changes: Iterable[Change]) -> dict:
     for change in changes:
         if change.kind != "Charter":
             continue
+        if not change.field:  # a whole charter: a pilot begins or ends
+            klass = EXPANSION if change.change == "added" else CONTRACTION
+            cost.append(Change(change.pilot, change.path, "", change.change, klass))
+            risk.append(Change(change.pilot, change.path, "", change.change, klass))
+            continue
         top = change.field.split(".", 1)[0].split("[", 1)[0]
         if top == "budget" or (top == "vendors" and (change.field.endswith(".monthly_cost") or "." not in change.field)):
             cost.append(change)
