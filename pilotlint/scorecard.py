@@ -73,8 +73,11 @@ def readings(note_data: Any) -> Mapping:
 
 
 def fmt(value: Any) -> str:
-    """A number as the document wrote it (`7.0` stays `7.0`, `1800` stays `1800`)."""
-    return str(value)
+    """A value as YAML would show it: a number as written (`7.0` stays `7.0`, `1800` stays
+    `1800`), booleans as `true`/`false`, nothing as `null`."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "null" if value is None else str(value)
 
 
 # --- levels and the verdict --------------------------------------------------------------

@@ -75,7 +75,7 @@ def baseline(pilot: Pilot, ws: Workspace):
         value = base.get("value")
         if not is_number(value):
             yield Hit(charter, where + ("value",), f"the baseline of {name} has no numeric `value` "
-                      f"({'missing' if value is None else f'`{value}` is not a number'}); write the reading "
+                      f"({'missing' if value is None else f'`{fmt(value)}` is not a number'}); write the reading "
                       "of the old manual process as a number in the metric's unit")
         measured = base.get("measured_on")
         day = parse_date(measured)
@@ -104,7 +104,7 @@ def thresholds(pilot: Pilot, ws: Workspace):
         missing = [key for key, value in (("success", success), ("stop", stop)) if not is_number(value)]
         for key in missing:
             value = metric.get(key)
-            problem = "has no" if value is None else f"has `{key}: {value}`, not a number, as its"
+            problem = "has no" if value is None else f"has `{key}: {fmt(value)}`, not a number, as its"
             meaning = ("the reading at or better than which the pilot may expand" if key == "success"
                        else "the reading at or worse than which the pilot stops")
             yield Hit(charter, here + ((key,) if value is not None else ()), f"{name} {problem} `{key}` level; "

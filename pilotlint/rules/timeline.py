@@ -51,7 +51,7 @@ def stop_rules_defined(pilot: Pilot, ws: Workspace):
         cycles = stop_rule_cycles(stop_rule)
         if cycles is None:
             yield Hit(charter, ("stop_rules", index, "for_cycles"), f"`{name}` has `for_cycles: "
-                      f"{stop_rule.get('for_cycles')}`; write how many consecutive weekly notes the condition "
+                      f"{fmt(stop_rule.get('for_cycles'))}`; write how many consecutive weekly notes the condition "
                       "must hold as a whole number, e.g. `for_cycles: 2`")
         if not isinstance(stop_rule.get("metric"), str) or stop_rule_condition(stop_rule) is None:
             yield Hit(charter, ("stop_rules", index), f"`{name}` can never fire: it needs a `metric` and one "
@@ -163,7 +163,7 @@ def decision_window(pilot: Pilot, ws: Workspace):
                       f"{key.split('_')[0]} phase lasts, e.g. `{key}: {default}`")
             bad = True
         else:
-            yield Hit(charter, ("timeline", key), f"`{key}: {value}` is not a whole number of days; write "
+            yield Hit(charter, ("timeline", key), f"`{key}: {fmt(value)}` is not a whole number of days; write "
                       f"e.g. `{key}: {default}`")
             bad = True
     if bad or start is None or review_on is None:
