@@ -19,6 +19,11 @@ from pilotlint.model import Document, Pilot, Workspace, iter_yaml_files, read_do
 # Rule families, imported when a check runs (each registers its rules on import).
 RULE_MODULES = (
     "pilotlint.rules.documents",
+    "pilotlint.rules.ownership",
+    "pilotlint.rules.scope",
+    "pilotlint.rules.budget",
+    "pilotlint.rules.notes",
+    "pilotlint.rules.rollback",
     "pilotlint.rules.placeholders",
     "pilotlint.rules.ownership",
     "pilotlint.rules.scope",
