@@ -34,6 +34,8 @@ class CliResult:
 def run_cli(*args, cwd=None, env=None, input=None) -> CliResult:
     """Run `pilotlint` as users do: a separate process, its exit code and output."""
     full_env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
+    # the checkout under test, whatever the working directory of the command
+    full_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
     full_env.update(env or {})
     proc = subprocess.run([sys.executable, "-m", "pilotlint", *map(str, args)], cwd=cwd, env=full_env,
                           capture_output=True, text=True, input=input, timeout=120)
