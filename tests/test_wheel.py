@@ -1,0 +1,65 @@
+"""The installed wheel works on its own: schemas/, rules/ and templates ship inside it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import EXAMPLES, REPO, TODAY
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory):
+    work = tmp_path_factory.mktemp("wheel")
+    source = work / "src"
+    # build from a copy so that no build/ or egg-info lands in the checkout
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(".git", ".venv*", "build", "*.egg-info",
+                                                                "__pycache__", ".pytest_cache", ".hypothesis"))
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(work / "dist"), str(source)],
+                   check=True, capture_output=True, timeout=600)
+    wheel = next((work / "dist").glob("pilotlint-*.whl"))
+    target = work / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
+                   check=True, capture_output=True, timeout=600)
+    return target, wheel
+
+
+def _run(target, *args, cwd):
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    return subprocess.run([sys.executable, "-m", "pilotlint", *map(str, args)], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_wheel_carries_schemas_rules_and_templates(installed):
+    import zipfile
+
+    _, wheel = installed
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "pilotlint/schemas/charter.json" in names
+    assert any(n.startswith("pilotlint/catalogue/") and n.endswith(".yaml") for n in names)
+    assert any(n.startswith("pilotlint/templates/") for n in names)
+
+
+def test_installed_wheel_checks_the_examples_without_the_source_tree(installed, tmp_path):
+    target, _ = installed
+    copy = tmp_path / "repo"
+    shutil.copytree(EXAMPLES, copy)
+    where = _run(target, "-c", "x", cwd=tmp_path)  # click prints usage; we only need the import path
+    probe = subprocess.run([sys.executable, "-c", "import pilotlint; print(pilotlint.__file__)"], cwd=tmp_path,
+                           env={**os.environ, "PYTHONPATH": str(target)}, capture_output=True, text=True)
+    assert probe.stdout.startswith(str(target)), probe.stdout
+    assert where.returncode == 2
+    result = _run(target, "check", copy, "--today", TODAY, "--format", "json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert json.loads(result.stdout)["summary"]["files"] >= 12
+    schema = _run(target, "schema", "Charter", cwd=tmp_path)
+    assert json.loads(schema.stdout)["properties"]["owner"]["description"]
+    rules = _run(target, "rules", cwd=tmp_path)
+    assert "PL101" in rules.stdout and "PL806" in rules.stdout
+    explain = _run(target, "explain", "PL302", cwd=tmp_path)
+    assert explain.returncode == 0 and "Fails:" in explain.stdout
