@@ -1,0 +1,133 @@
+"""`pilotlint gate --base REF [--head REF]`: the expansion gate for a pull request."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from pilotlint.commands.check import report_options
+from pilotlint.commands.common import UsageFailure, default_format, discover, split_ids, use_color, write_output
+
+SUMMARY_LIMIT = 1_000_000        # GitHub's job summary takes at most 1 MiB per step
+SUMMARY_ROWS = 200               # findings listed before the rest is summarised
+
+
+@click.command("gate")
+@click.option("--base", required=True, metavar="REF", help="The pull request's base (branch, tag or commit).")
+@click.option("--head", default="HEAD", show_default=True, metavar="REF", help="The pull request's head.")
+@report_options
+@click.option("--summary", "summary_file", metavar="FILE",
+              help="Append a Markdown verdict to FILE (e.g. $GITHUB_STEP_SUMMARY).")
+@click.pass_context
+def gate_command(ctx, base, head, fmt, output, select, ignore, fail_on, strict, show_suppressed, today,
+                 summary_file):
+    """The expansion gate: may the changes base..head be merged?
+
+    The configuration (people, keys, rules, gate settings) is read from BASE, never from
+    the pull request. Every expansion needs the owner's valid approval of the charter as
+    it stands (PL801) and the scorecard, drill, controls and legal checks (PL802-PL805);
+    nothing in a freeze field passes during a freeze by --today (PL806); a change of
+    .pilotlint.yaml needs a base admin's approval (PL807); every other gated change needs
+    an approval too (PL901), and approvals added must hold up (PL902). The touched pilots
+    are also checked as `check` would. Exit 0 passes, 1 blocked, 2 usage or git error
+    (unknown ref, a ref beginning with '-', a shallow clone).
+    """
+    from pilotlint.config import ConfigError
+    from pilotlint.findings import Report
+    from pilotlint.gate import Gate
+    from pilotlint.gitrepo import GitError, Repo
+    from pilotlint.report import render
+
+    try:
+        repo = Repo.open(Path.cwd())
+        # refs become commit ids before anything else uses them
+        base_sha, head_sha = repo.resolve(base), repo.resolve(head)
+        repo.require_full_history(base_sha)
+    except GitError as exc:
+        raise UsageFailure(str(exc)) from None
+    config, _root = discover(ctx, Path.cwd())
+    config_rel = ".pilotlint.yaml"
+    if config.path is not None:
+        try:
+            config_rel = config.path.resolve().relative_to(repo.root.resolve()).as_posix()
+        except ValueError:
+            raise UsageFailure(f"{config.path} is outside the repository {repo.root}; the gate reads the "
+                               "configuration from the base commit") from None
+    gate = Gate(repo, base_sha, head_sha, config_rel=config_rel, today=today, select=split_ids(select),
+                ignore=split_ids(ignore))
+    try:
+        result = gate.run()
+    except (GitError, ConfigError) as exc:
+        raise UsageFailure(str(exc)) from None
+    finally:
+        repo.close()
+    report = Report("gate", result.findings, result.suppressed, result.files,
+                    fail_on="warning" if strict else fail_on, expansions=result.expansions)
+    report.show_suppressed = show_suppressed
+    fmt = fmt or default_format()
+    if summary_file:
+        text = render_summary(report, base_sha, head_sha)
+        try:
+            with open(summary_file, "a", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as exc:
+            raise UsageFailure(f"cannot write {summary_file}: {exc.strerror}") from None
+    write_output(render(fmt, report, color=use_color(output) and fmt == "text"), output)
+    ctx.exit(1 if report.failed else 0)
+
+
+def render_summary(report, base_sha: str, head_sha: str, *, limit: int = SUMMARY_LIMIT,
+                   rows: int = SUMMARY_ROWS) -> str:
+    """The Markdown verdict for a job summary: escaped document text, under `limit` bytes."""
+    import json
+
+    from pilotlint.findings import counts
+    from pilotlint.markdown import md, md_code
+
+    total = counts(report.findings)
+    blocked = report.failed
+    lines = [f"## pilotlint gate: {'❌ blocked' if blocked else '✅ passed'}", "",
+             f"Range {md_code(base_sha[:12])}..{md_code(head_sha[:12])}: {total['errors']} errors, "
+             f"{total['warnings']} warnings, {len(report.expansions or [])} expansions, "
+             f"{len(report.suppressed)} suppressed, {report.files} files checked.", ""]
+    if report.expansions:
+        lines += ["### Expansions", "", "| pilot | field | change | from | to |", "|---|---|---|---|---|"]
+        for e in report.expansions[:rows]:
+            lines.append(f"| {md_code(e['pilot'])} | {md_code(e['field'] or '(new charter)')} | {md(e['change'])} | "
+                         f"{md(_short(json.dumps(e.get('from'), ensure_ascii=False)))} | "
+                         f"{md(_short(json.dumps(e.get('to'), ensure_ascii=False)))} |")
+        if len(report.expansions) > rows:
+            lines.append(f"\n_{len(report.expansions) - rows} more expansions are not listed here; see the JSON "
+                         "output._")
+        lines.append("")
+    if report.findings:
+        lines += ["### Findings", "", "| rule | severity | where | message |", "|---|---|---|---|"]
+        size = sum(len(line.encode("utf-8")) + 1 for line in lines)
+        shown = 0
+        notice_room = 400
+        for f in report.findings:
+            row = (f"| {md_code(f.rule)} | {md(f.severity)} | {md_code(f'{f.path}:{f.line}')} | "
+                   f"{md(_short(f.message, 1000))} |")
+            cost = len(row.encode("utf-8")) + 1
+            if shown >= rows or size + cost + notice_room > limit:
+                break
+            lines.append(row)
+            size += cost
+            shown += 1
+        if shown < len(report.findings):
+            lines.append("")
+            lines.append(f"_{len(report.findings) - shown} more findings are not shown here (the job summary is "
+                         "kept under GitHub's 1 MiB limit); see the job log, or the JSON or SARIF output._")
+        lines.append("")
+    elif not blocked:
+        lines += ["No findings.", ""]
+    text = "\n".join(lines) + "\n"
+    encoded = text.encode("utf-8")
+    if len(encoded) > limit:  # cannot happen with the budget above; never exceed the limit anyway
+        text = encoded[:limit - 200].decode("utf-8", "ignore") + "\n\n_The summary was cut at 1 MiB._\n"
+    return text
+
+
+def _short(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[:limit - 3] + "..."
