@@ -25,7 +25,10 @@ class PolicyRule:
     message: str
     match: dict
     validator: object
-    source: Path
+    source: Path       # the policy file
+    line: int          # where the rule starts in it
+    name: str = ""
+    fix: str = ""
 
 
 def load_policies(config: Config) -> list[PolicyRule]:
@@ -79,7 +82,8 @@ def _load_file(path: Path, config: Config) -> list[PolicyRule]:
             raise ConfigError(f"policy {entry['id']}: `require` is not a valid JSON Schema: {exc.message}",
                               path, where) from None
         out.append(PolicyRule(entry["id"], entry["severity"], entry["message"].strip(), entry.get("match") or {},
-                              validator_for_schema(entry["require"]), path))
+                              validator_for_schema(entry["require"]), path, line,
+                              entry.get("name", ""), entry.get("fix", "").strip()))
     return out
 
 
@@ -119,7 +123,13 @@ def run_policies(config: Config, ws: Workspace) -> list[Finding]:
         for kind, pilot, status, doc in subjects:
             if not _matches(rule, kind, pilot, status):
                 continue
-            for error in validate(kind, doc.data, validator=rule.validator):
+            try:
+                errors = validate(kind, doc.data, validator=rule.validator)
+            except Exception as exc:  # e.g. a `$ref` to another file or a URL: never fetched
+                raise ConfigError(f"policy {rule.id}: `require` cannot be applied ({exc}); keep the schema "
+                                  "self-contained (`$defs` and `#/...` references only)",
+                                  rule.source, rule.line) from None
+            for error in errors:
                 findings.append(Finding(rule.id, rule.severity, doc.path, error.line, error.column, doc.pilot,
                                         f"{rule.message}: {error.message}"))
     return findings

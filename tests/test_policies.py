@@ -107,3 +107,11 @@ def test_a_policy_on_weekly_notes_locates_the_failing_value(sample, cli):
     for finding in found:
         text = (sample / finding["path"]).read_text().splitlines()[finding["line"] - 1]
         assert "forecast_month" in text
+
+
+def test_a_require_that_refers_to_a_url_is_a_configuration_error_not_a_fetch(sample, cli):
+    (sample / "policies" / "acme.yaml").write_text(
+        "apiVersion: pilotlint/v1\nkind: Policy\nrules:\n  - id: ACME001\n    severity: error\n"
+        "    message: x\n    require: {$ref: 'https://example.com/schema.json'}\n")
+    result = cli("check", sample, "--no-git", "--today", TODAY)
+    assert result.code == 2 and "acme.yaml:4" in result.err and "ACME001" in result.err
