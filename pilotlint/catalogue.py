@@ -29,13 +29,12 @@ class RuleInfo:
 
 @cache
 def catalogue() -> dict[str, RuleInfo]:
-    import yaml
+    from pilotlint.load import load_text  # our C-parser loader: 3x faster than yaml.safe_load
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     rules: dict[str, RuleInfo] = {}
     for file in sorted(data_dir("rules").glob("*.yaml")):
-        with open(file, encoding="utf-8") as handle:
-            family = yaml.load(handle, Loader=loader)
+        family = load_text(file.read_text(encoding="utf-8"), {"max_file_bytes": 1 << 22, "max_depth": 64,
+                                                              "max_nodes": 1_000_000}).data
         for entry in family.get("rules", []):
             rules[entry["id"]] = RuleInfo(
                 id=entry["id"], name=entry["name"], severity=entry["severity"], summary=entry["summary"],
