@@ -19,6 +19,7 @@ from pilotlint.model import Document, Pilot, Workspace, iter_yaml_files, read_do
 # Rule families, imported when a check runs (each registers its rules on import).
 RULE_MODULES = (
     "pilotlint.rules.documents",
+    "pilotlint.rules.placeholders",
     "pilotlint.rules.ownership",
     "pilotlint.rules.scope",
     "pilotlint.rules.budget",
@@ -205,6 +206,10 @@ def run(request: Request, *, extra_findings: Iterable[Finding] = ()) -> Result:
     findings = [f for f in findings if f is not None and _enabled(f.rule, request, config)]
     active, suppressed = apply_suppressions(findings, ws, config, request)
     active = [f for f in active if _enabled(f.rule, request, config)]
+    if "PL009" in REGISTRY and _enabled("PL009", request, config):  # a value still to fill in
+        from pilotlint.rules.placeholders import mask  # is named once, by PL009 (see there)
+
+        active = mask(active, ws, config.unsuppressible)
     if "PL009" in REGISTRY and _enabled("PL009", request, config):  # a value still to fill in
         from pilotlint.rules.placeholders import mask  # is named once, by PL009 (see there)
 

@@ -18,6 +18,7 @@ text either.
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 from pathlib import Path
 
@@ -154,8 +155,35 @@ def yaml_environment():
     env = Environment(loader=FileSystemLoader(str(data_dir("templates"))), autoescape=False,
                       finalize=_yaml_finalize, undefined=StrictUndefined, keep_trailing_newline=True,
                       trim_blocks=True, lstrip_blocks=True)
-    env.filters["raw"] = lambda v: Markup(str(v))
+    env.filters.update({"raw": _comment_text, "key": yaml_key, "flow": yaml_flow})
     return env
+
+
+def _comment_text(value) -> Markup:
+    """Text for inside a YAML comment: one line, no control characters."""
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    return Markup("".join(c if c.isprintable() else " " for c in text))
+
+
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_YAML11_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
+
+
+def yaml_key(value) -> Markup:
+    """A mapping key: plain when it is a simple word YAML reads the same everywhere, else quoted."""
+    text = str(value)
+    if _PLAIN_KEY.fullmatch(text) and text.lower() not in _YAML11_WORDS:
+        return Markup(text)
+    return Markup(yaml_scalar(text))
+
+
+def yaml_flow(value) -> Markup:
+    """A value as one line of YAML flow style (mappings, lists and scalars, every text quoted)."""
+    if isinstance(value, dict):
+        return Markup("{" + ", ".join(f"{yaml_key(k)}: {yaml_flow(v)}" for k, v in value.items()) + "}")
+    if isinstance(value, list):
+        return Markup("[" + ", ".join(yaml_flow(v) for v in value) + "]")
+    return Markup(yaml_scalar(value))
 
 
 def render_yaml(name: str, context: dict) -> str:

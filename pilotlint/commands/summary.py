@@ -81,28 +81,29 @@ def summary_command(ctx, pilot, output, template, no_git, today):
 
 def decision_log(ws, pilot, limit: int = 5) -> list[dict] | None:
     """The latest decision-log entries that touch the pilot, newest first, or None when
-    there is no repository or no log machinery (then the summary has no such section).
-
-    Entries are in the `log` JSON shape (SPEC §5), reduced to date, author, verified and
-    subject for the summary.
+    there is no repository (or history cannot be read): then the summary has no such
+    section. Entries come from the `log` machinery (SPEC §5 `log` JSON), reduced to date,
+    author, signed and subject.
     """
     if ws.git is None:
         return None
     try:
-        from pilotlint import decisionlog  # the log machinery, when present
+        from pilotlint.commands.log import DecisionLog
+        from pilotlint.gitrepo import GitError
     except ImportError:
         return None
-    entries_for = getattr(decisionlog, "entries_for_summary", None) or getattr(decisionlog, "entries", None)
-    if entries_for is None:
-        return None
+    entries = []
     try:
-        entries = list(entries_for(ws, pilot.id, limit=limit))
-    except Exception:  # the summary never fails because history cannot be read
-        return None
+        head = ws.git.resolve("HEAD")
+        for entry in DecisionLog(ws.git, ws.config).entries(head, pilot=pilot.id):
+            entries.append(entry)
+            if len(entries) >= limit:
+                break
+    except (GitError, OSError, ValueError):
+        return None  # a repository without commits, or history that cannot be read
     out = []
-    for entry in entries[:limit]:
-        entry = entry.as_json() if hasattr(entry, "as_json") else entry
+    for entry in entries:
         author = entry.get("author") or {}
-        out.append({"date": str(entry.get("date", ""))[:10], "author": author.get("name") or author.get("email"),
+        out.append({"date": str(entry.get("date") or "")[:10], "author": author.get("name") or author.get("email"),
                     "verified": entry.get("signature") == "good", "subject": entry.get("subject")})
     return out
