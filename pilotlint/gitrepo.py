@@ -19,6 +19,7 @@ process rather than one process per file.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
@@ -107,12 +108,19 @@ def find_toplevel(start: Path) -> Path | None:
     return None
 
 
+_VIEWS: dict[Path, "Repo"] = {}
+
+
 def open_quietly(root: Path):
     """A repository handle for the checks that read history, or None outside git.
 
     None as well when git is missing, the repository has no commits, or it is not
-    trusted (`safe.directory`): the checks that need history are then skipped.
+    trusted (`safe.directory`): the checks that need history are then skipped. A folder
+    registered with `Repo.view_at` (the base of `check --new-since`) gets that view.
     """
+    for folder, view in _VIEWS.items():
+        if Path(root).resolve().is_relative_to(folder):
+            return view
     if find_toplevel(Path(root)) is None:
         return None
     try:
@@ -167,8 +175,10 @@ class Repo:
     """A git work tree with at least one commit. Create it with `Repo.open(path)`."""
 
     def __init__(self, root: Path, git_dir: Path | None = None):
-        self.root = Path(root)
+        self.root = Path(root)       # the work tree (what paths of the checked files are relative to)
+        self.cwd = Path(root)        # where git runs (differs only for a view, see view_at)
         self.git_dir = git_dir
+        self.pinned = False
         self._resolved: dict[str, str] = {}
         self._shallow: bool | None = None
         self._batch: _Batch | None = None
@@ -195,11 +205,29 @@ class Repo:
                            "documents first (git add pilots .pilotlint.yaml && git commit)")
         return repo
 
+    @contextlib.contextmanager
+    def view_at(self, sha: str, root: Path):
+        """The repository as if HEAD were `sha` and its files were the copy under `root`
+        (nothing uncommitted), for the base check of `check --new-since`: while the
+        context is open, `open_quietly(root)` returns this view."""
+        view = Repo(Path(root), self.git_dir)
+        view.cwd = self.cwd
+        view.pinned = True
+        view._resolved = {"HEAD": _check_sha(sha)}
+        view._shallow = self._shallow
+        folder = Path(root).resolve()
+        _VIEWS[folder] = view
+        try:
+            yield view
+        finally:
+            _VIEWS.pop(folder, None)
+            view.close()
+
     # -- running git -----------------------------------------------------------------
 
     def _call(self, args: list[str], input: bytes | None = None) -> subprocess.CompletedProcess:
         try:
-            return subprocess.run(["git", *_GIT_OPTIONS, *args], cwd=self.root, env=_environment(),
+            return subprocess.run(["git", *_GIT_OPTIONS, *args], cwd=self.cwd, env=_environment(),
                                   input=input, capture_output=True, stdin=None if input is not None
                                   else subprocess.DEVNULL)
         except FileNotFoundError:
@@ -287,7 +315,7 @@ class Repo:
 
     def _stream_log(self, args: list[str]) -> Iterator[Commit]:
         try:
-            proc = subprocess.Popen(["git", *_GIT_OPTIONS, *args], cwd=self.root, env=_environment(),
+            proc = subprocess.Popen(["git", *_GIT_OPTIONS, *args], cwd=self.cwd, env=_environment(),
                                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         except OSError as exc:
             raise GitError(f"cannot run git: {exc.strerror or exc}") from None
@@ -422,6 +450,8 @@ class Repo:
 
     def uncommitted(self, paths: Iterable[str] | None = None) -> list[str]:
         """Files under `paths` that differ from HEAD: staged, unstaged or untracked."""
+        if self.pinned:
+            return []
         out = self.run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames",
                        "--ignore-submodules", "--", *_check_paths(paths))
         files = []
@@ -439,7 +469,7 @@ class _Batch:
 
     def __init__(self, repo: Repo):
         try:
-            self.proc = subprocess.Popen(["git", *_GIT_OPTIONS, "cat-file", "--batch"], cwd=repo.root,
+            self.proc = subprocess.Popen(["git", *_GIT_OPTIONS, "cat-file", "--batch"], cwd=repo.cwd,
                                          env=_environment(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                          stderr=subprocess.DEVNULL)
         except OSError as exc:
