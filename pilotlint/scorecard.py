@@ -187,8 +187,10 @@ class StopRuleTrigger:
         return text
 
 
-def stop_rule_condition(stop_rule: Mapping) -> tuple[str, Any] | None:
-    """The (condition, target) a stop rule gives, or None when it gives no readable one."""
+def stop_rule_condition(stop_rule: Any) -> tuple[str, Any] | None:
+    """The first (condition, target) a stop rule gives, or None when it gives no readable one."""
+    if not isinstance(stop_rule, Mapping):
+        return None
     for key in CONDITIONS:
         value = stop_rule.get(key)
         if key == "level" and value in LEVELS:
@@ -200,8 +202,10 @@ def stop_rule_condition(stop_rule: Mapping) -> tuple[str, Any] | None:
     return None
 
 
-def stop_rule_cycles(stop_rule: Mapping) -> int | None:
+def stop_rule_cycles(stop_rule: Any) -> int | None:
     """`for_cycles` (1 when not written); None when it is written but not a whole number >= 1."""
+    if not isinstance(stop_rule, Mapping):
+        return None
     cycles = stop_rule.get("for_cycles", 1)
     if isinstance(cycles, bool) or not isinstance(cycles, int) or cycles < 1:
         return None

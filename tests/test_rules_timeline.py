@@ -199,3 +199,17 @@ def test_garbage_everywhere_never_raises(cli, sample):
     result = check(cli, sample, "--select", "PL002,PL3,PL6", today="2027-06-01")
     assert result.code == 1
     assert {"PL303", "PL601", "PL604"} <= set(result.rules())
+
+
+def test_a_review_action_is_satisfied_by_a_recorded_call(cli, sample):
+    edit_charter(sample, "    for_cycles: 2                   # ... for two straight weeks\n    then: pause",
+                 "    for_cycles: 2\n    then: review")
+    for week, edit, saved in (("2026-W46", "7.0", "6.5"), ("2026-W47", "7.5", "6.0")):
+        set_reading(sample, week, "edit_minutes", edit)
+        set_reading(sample, week, "saved_minutes", saved)
+    [hit] = findings(check(cli, sample, "--select", "PL602"), "PL602")
+    assert "hold the review now" in hit["message"] and "`decisions`" in hit["message"]
+    # W47 starts on Monday 2026-11-16: a call recorded that day or later is the review the rule asked for
+    edit_charter(sample, "  - {on: 2026-10-31, call: fix,",
+                 "  - {on: 2026-11-18, call: fix, by: oleg, why: shorter prompts}\n  - {on: 2026-10-31, call: fix,")
+    assert not findings(check(cli, sample, "--select", "PL602"), "PL602")

@@ -217,3 +217,18 @@ def test_parse_date(text, expected):
 def test_week_start(week, monday):
     start = week_start(week)
     assert (start.isoformat() if start else None) == monday
+
+
+@pytest.mark.parametrize("stop_rule,condition,cycles", [
+    ({"level": "not_success", "for_cycles": 2}, ("level", "not_success"), 2),
+    ({"above": 1800}, ("above", 1800), 1),
+    ({"below_metric": "edit_minutes", "for_cycles": 3}, ("below_metric", "edit_minutes"), 3),
+    ({"level": "sometimes", "above": "x", "for_cycles": 0}, None, None),
+    ("pause when bad", None, None),
+    (None, None, None),
+])
+def test_stop_rule_readers(stop_rule, condition, cycles):
+    from pilotlint.scorecard import stop_rule_condition, stop_rule_cycles
+
+    assert stop_rule_condition(stop_rule) == condition
+    assert stop_rule_cycles(stop_rule) == cycles
