@@ -75,8 +75,9 @@ class _Doc:
 
 class Gate:
     def __init__(self, repo: Repo, base: str, head: str, *, config_rel: str = CONFIG_NAME, today: date,
-                 select=(), ignore=()):
+                 select=(), ignore=(), paths=()):
         self.repo, self.base, self.head, self.today = repo, base, head, today
+        self.paths = list(paths)     # also checked at head, touched or not (repository-relative)
         self.config_rel = config_rel
         self.select, self.ignore = list(select), list(ignore)
         self.findings: list[Finding] = []
@@ -138,7 +139,8 @@ class Gate:
         config_changed = self.config_rel in changed
         head_paths = list(folders) + ([config_approvals] if config_changed or any(
             p.startswith(config_approvals + "/") for p in changed) else [])
-        head_docs = self.read_docs(self.head, head_paths, limits)
+        wanted = [p for p in self.paths if p != "."] + (prefixes if "." in self.paths else [])
+        head_docs = self.read_docs(self.head, sorted(set(head_paths) | set(wanted)), limits)
         base_docs = self.read_docs(since, [p for p in changed_yaml if p != self.config_rel], limits)
         head_docs = {p: d for p, d in head_docs.items() if p.endswith((".yaml", ".yml"))}
 

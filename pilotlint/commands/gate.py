@@ -14,13 +14,14 @@ SUMMARY_ROWS = 200               # findings listed before the rest is summarised
 
 
 @click.command("gate")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--base", required=True, metavar="REF", help="The pull request's base (branch, tag or commit).")
 @click.option("--head", default="HEAD", show_default=True, metavar="REF", help="The pull request's head.")
 @report_options
 @click.option("--summary", "summary_file", metavar="FILE",
               help="Append a Markdown verdict to FILE (e.g. $GITHUB_STEP_SUMMARY).")
 @click.pass_context
-def gate_command(ctx, base, head, fmt, output, select, ignore, fail_on, strict, show_suppressed, today,
+def gate_command(ctx, paths, base, head, fmt, output, select, ignore, fail_on, strict, show_suppressed, today,
                  summary_file):
     """The expansion gate: may the changes base..head be merged?
 
@@ -30,7 +31,7 @@ def gate_command(ctx, base, head, fmt, output, select, ignore, fail_on, strict, 
     nothing in a freeze field passes during a freeze by --today (PL806); a change of
     .pilotlint.yaml needs a base admin's approval (PL807); every other gated change needs
     an approval too (PL901), and approvals added must hold up (PL902). The touched pilots
-    are also checked as `check` would. Exit 0 passes, 1 blocked, 2 usage or git error
+    (and PATHS, as they are at HEAD) are also checked as `check` would. Exit 0 passes, 1 blocked, 2 usage or git error
     (unknown ref, a ref beginning with '-', a shallow clone).
     """
     from pilotlint.config import ConfigError
@@ -46,7 +47,13 @@ def gate_command(ctx, base, head, fmt, output, select, ignore, fail_on, strict, 
         repo.require_full_history(base_sha)
     except GitError as exc:
         raise UsageFailure(str(exc)) from None
-    config, _root = discover(ctx, Path.cwd())
+    config, _root = discover(ctx, paths[0] if paths else Path.cwd())
+    relative = []
+    for path in paths:
+        try:
+            relative.append(path.absolute().resolve().relative_to(repo.root.resolve()).as_posix())
+        except ValueError:
+            raise UsageFailure(f"{path} is outside the repository {repo.root}") from None
     config_rel = ".pilotlint.yaml"
     if config.path is not None:
         try:
@@ -55,7 +62,7 @@ def gate_command(ctx, base, head, fmt, output, select, ignore, fail_on, strict, 
             raise UsageFailure(f"{config.path} is outside the repository {repo.root}; the gate reads the "
                                "configuration from the base commit") from None
     gate = Gate(repo, base_sha, head_sha, config_rel=config_rel, today=today, select=split_ids(select),
-                ignore=split_ids(ignore))
+                ignore=split_ids(ignore), paths=relative)
     try:
         result = gate.run()
     except (GitError, ConfigError) as exc:
