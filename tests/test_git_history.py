@@ -1,0 +1,142 @@
+"""Rules and options that read git history: PL202 scope-freeze and `check --new-since`.
+
+The catalogue examples of rules/history.yaml that carry a `git:` key run here (the plain
+catalogue test skips them): the sample repository is committed first (dated 2026-09-30),
+then the example's keys are committed with `git.date`, or left uncommitted with
+`git.uncommitted: true`, and `pilotlint check` runs with the example's `today`.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import TODAY, git
+from examples_runner import PILOT, apply_example
+from pilotlint.catalogue import catalogue
+
+BASE_DATE = "2026-09-30T10:00:00+02:00"
+CHARTER = "pilots/outbound-drafts/charter.yaml"
+
+
+def commit_all(repo, message, date, env=None):
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", message,
+        env={**(env or {}), "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date})
+
+
+def history_examples():
+    for info in catalogue().values():
+        if info.family != "history":
+            continue
+        for kind in ("fail", "pass"):
+            for n, example in enumerate(info.examples.get(kind) or []):
+                yield pytest.param(info.id, kind, example, id=f"{info.id}-{kind}-{n}")
+
+
+@pytest.mark.parametrize("rule_id,kind,example", list(history_examples()))
+def test_history_catalogue_example(rule_id, kind, example, sample, cli):
+    git(sample, "init", "-q", "-b", "main")
+    commit_all(sample, "Initial governance repository", BASE_DATE)
+    setup = example.get("git") or {}
+    apply_example(sample, {k: v for k, v in example.items() if k not in ("git", "today", "args")})
+    if setup and not setup.get("uncommitted"):
+        commit_all(sample, example.get("description", "change"), setup.get("date", BASE_DATE))
+    result = cli("check", "--format", "json", "--today", example.get("today", TODAY), *example.get("args", []),
+                 cwd=sample)
+    assert result.code in (0, 1), result
+    hits = [f for f in result.json["findings"] if f["rule"] == rule_id]
+    if kind == "fail":
+        assert hits, f"{rule_id} expected for: {example.get('description')}\n{result.out}"
+        assert all(f["pilot"] in (PILOT, None) for f in hits)
+    else:
+        assert not hits, f"{rule_id} not expected for: {example.get('description')}\n{result.out}"
+
+
+@pytest.fixture
+def frozen(sample):
+    git(sample, "init", "-q", "-b", "main")
+    commit_all(sample, "Initial governance repository", BASE_DATE)
+    return sample
+
+
+def widen(repo, date, env=None):
+    path = repo / CHARTER
+    path.write_text(path.read_text().replace("regions: [DACH]", "regions: [DACH, Nordics]"))
+    commit_all(repo, "Add the Nordics region", date, env)
+
+
+def pl202(result):
+    return [f for f in result.json["findings"] if f["rule"] == "PL202"]
+
+
+def test_a_commit_dated_inside_a_freeze_window_shows_pl202(frozen, cli):
+    widen(frozen, "2026-10-05T10:00:00+02:00", {"GIT_AUTHOR_NAME": "Maria Chen",
+                                                 "GIT_AUTHOR_EMAIL": "maria@acme.example"})
+    result = cli("check", "--format", "json", "--today", TODAY, cwd=frozen)
+    (finding,) = pl202(result)
+    assert result.code == 1
+    assert finding["path"] == CHARTER and finding["severity"] == "error"
+    assert "dated 2026-10-05" in finding["message"] and "maria@acme.example" in finding["message"]
+    assert "`scope.regions`" in finding["message"] and "2026-10-01..2026-10-14" in finding["message"]
+    charter_lines = (frozen / CHARTER).read_text().splitlines()
+    assert "from: 2026-10-01" in charter_lines[finding["line"] - 1]
+    # the same commit without git, or dated after the window, is no finding
+    assert pl202(cli("check", "--format", "json", "--no-git", "--today", TODAY, cwd=frozen)) == []
+    # checking one file (the pre-commit case) still reads the history
+    assert pl202(cli("check", CHARTER, "--format", "json", "--today", TODAY, cwd=frozen))
+
+
+def test_a_commit_after_the_window_is_no_finding(frozen, cli):
+    widen(frozen, "2026-10-15T00:30:00+02:00")
+    assert pl202(cli("check", "--format", "json", "--today", TODAY, cwd=frozen)) == []
+
+
+def test_uncommitted_change_during_a_freeze(frozen, cli):
+    path = frozen / CHARTER
+    path.write_text(path.read_text().replace("channels: [email]", "channels: [email, phone]"))
+    inside = pl202(cli("check", "--format", "json", "--today", "2026-10-10", cwd=frozen))
+    assert len(inside) == 1 and "`scope.channels`" in inside[0]["message"]
+    assert "channels:" in path.read_text().splitlines()[inside[0]["line"] - 1]
+    assert pl202(cli("check", "--format", "json", "--today", "2026-10-20", cwd=frozen)) == []
+    git(frozen, "add", CHARTER)  # staged counts the same
+    assert pl202(cli("check", "--format", "json", "--today", "2026-10-10", cwd=frozen))
+
+
+# -- check --new-since ---------------------------------------------------------------
+
+def test_new_since_reports_only_new_findings(frozen, cli):
+    path = frozen / CHARTER
+    path.write_text(path.read_text().replace("owner: oleg", "owner: [oleg, maria]"))
+    commit_all(frozen, "Two owners", "2026-11-02T10:00:00+01:00")
+    old = cli("check", "--format", "json", "--no-git", "--today", TODAY, cwd=frozen)
+    assert "PL101" in old.rules()
+    # a new problem, above the old one so that line numbers move
+    text = path.read_text().replace("title: ", "title: \nx-note: moved lines\n# t: ", 1)
+    text = text.replace("monthly_cap: 2500", "monthly_cap: 1000")
+    path.write_text(text)
+    both = cli("check", "--format", "json", "--no-git", "--today", TODAY, cwd=frozen)
+    assert "PL101" in both.rules() and "PL402" in both.rules()
+    new = cli("check", "--format", "json", "--no-git", "--today", TODAY, "--new-since", "HEAD", cwd=frozen)
+    assert "PL101" not in new.rules() and "PL402" in new.rules()
+    assert new.code == 1
+    new_git = cli("check", "--format", "json", "--today", TODAY, "--new-since", "HEAD", cwd=frozen)
+    assert "PL101" not in new_git.rules() and "PL402" in new_git.rules()
+    # against the first commit, the two owners are new too
+    first = cli("check", "--format", "json", "--no-git", "--today", TODAY, "--new-since", "HEAD~1", cwd=frozen)
+    assert {"PL101", "PL402"} <= set(first.rules())
+
+
+def test_new_since_of_one_file(frozen, cli):
+    path = frozen / CHARTER
+    path.write_text(path.read_text().replace("monthly_cap: 2500", "monthly_cap: 1000"))
+    new = cli("check", CHARTER, "--format", "json", "--today", TODAY, "--new-since", "HEAD", cwd=frozen)
+    assert "PL402" in new.rules()
+    same = cli("check", "--format", "json", "--today", TODAY, "--new-since", "main", cwd=frozen)
+    assert same.code == 1
+
+
+def test_new_since_bad_refs(frozen, cli, tmp_path):
+    target = tmp_path / "evil"
+    result = cli("check", f"--new-since=--output={target}", cwd=frozen)
+    assert result.code == 2 and not target.exists()
+    assert cli("check", "--new-since", "no-such-ref", cwd=frozen).code == 2
