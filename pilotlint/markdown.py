@@ -13,13 +13,16 @@ tests/test_markdown.py):
   So text cannot end a table row, start a heading, list, quote, code block or setext
   underline, or add a hard line break.
 - **No structure or formatting.** Every ASCII character that Markdown gives a meaning
-  inline is backslash-escaped: ``\\ ` * _ ~ [ ] ( ) ! | $ { } #``; ``+ - =`` and a
-  number followed by ``.`` or ``)`` are escaped where they would open a block (at the
-  start). ``|`` is escaped as ``\\|``, which GFM tables honour even inside code spans.
+  inline is backslash-escaped: ``\\ ` * ~ [ ] ! | $ { } #`` and ``_`` (except between two
+  letters or digits, where GFM never reads it as emphasis: ``reply_rate`` stays readable);
+  ``+ - =`` and a number followed by ``.`` or ``)`` are escaped where they would open a
+  block (at the start). Parentheses are left alone: with ``[`` and ``]`` escaped and
+  autolinks broken they cannot form a link. ``|`` is escaped as ``\\|``, which GFM tables
+  honour even inside code spans. ``$`` is escaped for GitHub's math.
 - **No HTML.** ``<``, ``>`` and ``&`` become ``&lt;``, ``&gt;`` and ``&amp;``: no tag, no
   comment (``<!--`` cannot hide the rest of the page), no entity written by the document
   (``&#64;`` stays visible text).
-- **No live links or images.** ``[`` ``]`` ``(`` ``)`` ``!`` are escaped, and the
+- **No live links or images.** ``[`` ``]`` ``!`` are escaped, and the
   autolinks GitHub makes from plain text are broken with a ZERO WIDTH SPACE (U+200B):
   ``scheme://`` becomes ``scheme:<ZWSP>//`` and ``www.`` becomes ``www<ZWSP>.``.
   An entity (``&#58;``) would not do: entities are decoded before GitHub looks for links.
