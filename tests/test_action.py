@@ -484,3 +484,17 @@ def test_event_base_from_payload(tmp_path, monkeypatch):
     assert action_entry.event_base() == ""
     monkeypatch.setenv("EVENT_BASE_SHA", "c" * 40)
     assert action_entry.event_base() == "c" * 40
+
+
+def test_annotation_escaping():
+    """Workflow commands: data escapes %, CR and LF; properties also `:` and `,`."""
+    from pilotlint.findings import Finding, Report
+    from pilotlint.report import render
+
+    evil = Finding("PL005", "error", "pilots/a,b:c/--x.yaml", 3, 5, "a",
+                   "`x\n::add-mask::y` 100% \r::stop-commands::z")
+    out = render("github", Report("check", [evil], [], 1))
+    first = out.splitlines()[0]
+    assert first.startswith("::error file=pilots/a%2Cb%3Ac/--x.yaml,line=3,col=5,title=PL005 (error)::")
+    assert "%0A::add-mask::y" in first and "100%25" in first and "%0D::stop-commands::z" in first
+    assert len(out.splitlines()) == 2
