@@ -55,14 +55,29 @@ def explain_command(rule_id):
     for kind, title in (("fail", "Fails"), ("pass", "Passes")):
         for example in info.examples.get(kind, []):
             out.append(f"{title}: {example.get('description', '')}")
+            if "today" in example:
+                out.append(f"  judged on {example['today']}")
+            for key, paths in (example.get("remove") or {}).items():
+                out.append(f"  removed from the {key}: {', '.join(paths)}")
             for key in ("charter", "rollback", "note", "config"):
                 if key in example:
                     out.append(f"  in the {key}:")
-                    out.append(_indent(str(example[key]).strip(), 4))
+                    out.append(_indent(_as_yaml(example[key]), 4))
+            for week, text in (example.get("notes") or {}).items():
+                out.append(f"  in the note of {week}:")
+                out.append(_indent(_as_yaml(text), 4))
             for path, text in (example.get("files") or {}).items():
                 out.append(f"  {path}:")
                 out.append(_indent(text.rstrip(), 4))
     click.echo("\n".join(out).rstrip() + "\n")
+
+
+def _as_yaml(value) -> str:
+    if isinstance(value, str):
+        return value.strip()
+    import yaml
+
+    return yaml.safe_dump(value, sort_keys=False, default_flow_style=None).strip()
 
 
 def _indent(text: str, width: int = 2) -> str:
