@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pilotlint.approvals import Judgement, approval_target, judge
+from pilotlint.approvals import Judgement, approval_target, charter_hash, judge
 from pilotlint.engine import Hit, rule
 from pilotlint.model import Document, Pilot, Workspace
 
@@ -27,19 +27,30 @@ def _repo_path(ws: Workspace, doc: Document) -> str | None:
 
 
 def _adding_commit(ws: Workspace, doc: Document):
-    """The commit that added this approval to history (None: no git, or not committed yet)."""
-    cache = ws.__dict__.setdefault("_approval_commits", {})
-    if doc.path in cache:
-        return cache[doc.path]
-    commit = None
-    path = _repo_path(ws, doc)
-    if path is not None:
-        try:
-            commit = ws.git.added_in(None, ws.git.head(), path)
-        except Exception:  # a damaged or unreadable repository: judged as unknown
-            commit = None
-    cache[doc.path] = commit
-    return commit
+    """The commit that added this approval to history (None: no git, or not committed yet).
+
+    Looked up for every current approval of the workspace at once, in one streamed
+    `git log --diff-filter=A`, so a repository with many approvals costs one git call.
+    """
+    cache = ws.__dict__.get("_approval_commits")
+    if cache is None:
+        cache = ws.__dict__["_approval_commits"] = {}
+        wanted = {}
+        for pilot in ws.pilots.values():
+            current = charter_hash(pilot.charter.data) if pilot.charter else None
+            for approval in pilot.approvals:
+                path = _repo_path(ws, approval)
+                if path is not None and approval.get("covers") == current:
+                    wanted[path] = approval.path
+        if wanted:
+            try:
+                for commit in ws.git.iter_commits(None, ws.git.head(), sorted(wanted), diff_filter="A"):
+                    for change in commit.changes:
+                        if change.status == "A" and change.path in wanted and wanted[change.path] not in cache:
+                            cache[wanted[change.path]] = commit
+            except Exception:  # a damaged or unreadable repository: judged as unknown
+                pass
+    return cache.get(doc.path)
 
 
 def _previous_charter(ws: Workspace, charter: Document, commit):
@@ -61,7 +72,8 @@ def _previous_charter(ws: Workspace, charter: Document, commit):
 def judge_in_check(ws: Workspace, pilot: Pilot, doc: Document) -> tuple[Judgement, object]:
     """Judge one approval against the pilot's charter as it stands in the tree."""
     charter = pilot.charter.data if pilot.charter else None
-    commit = _adding_commit(ws, doc) if ws.git is not None else None
+    current = doc.get("covers") == charter_hash(charter)
+    commit = _adding_commit(ws, doc) if ws.git is not None and current else None
     email = commit.author_email if commit is not None else None
     judgement = judge(doc.data, charter, ws.config, previous_known=False, author_email=email)
     if judgement.problem and "person" in judgement.problem and commit is not None:
