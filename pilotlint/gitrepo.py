@@ -479,12 +479,18 @@ class _Batch:
         """The object's content; None when missing; `OversizedBlob` above `max_bytes`."""
         if not isinstance(oid, str) or not _HEX.match(oid) or _ZERO.match(oid):
             return None
-        stdin, stdout = self.proc.stdin, self.proc.stdout
         try:
-            stdin.write(oid.encode("ascii") + b"\n")
-            stdin.flush()
-            header = stdout.readline().split()
+            self.proc.stdin.write(oid.encode("ascii") + b"\n")
+            self.proc.stdin.flush()
         except (BrokenPipeError, OSError):
+            raise GitError("git cat-file stopped unexpectedly") from None
+        return self._answer(oid, max_bytes)
+
+    def _answer(self, oid: str, max_bytes: int | None) -> bytes | None:
+        stdout = self.proc.stdout
+        try:
+            header = stdout.readline().split()
+        except OSError:
             raise GitError("git cat-file stopped unexpectedly") from None
         if len(header) == 2 and header[1] == b"missing":
             return None
@@ -502,6 +508,22 @@ class _Batch:
         data = stdout.read(size)
         stdout.read(1)
         return data
+
+    def read_many(self, oids: list[str], max_bytes: int | None = None) -> dict[str, bytes | None]:
+        """Several objects in one round trip (requests go out in chunks that fit a pipe buffer,
+        so that git's answers never wait for our questions)."""
+        wanted = [o for o in dict.fromkeys(oids) if isinstance(o, str) and _HEX.match(o) and not _ZERO.match(o)]
+        out: dict[str, bytes | None] = {}
+        for start in range(0, len(wanted), 1000):
+            chunk = wanted[start:start + 1000]
+            try:
+                self.proc.stdin.write("".join(f"{o}\n" for o in chunk).encode("ascii"))
+                self.proc.stdin.flush()
+            except (BrokenPipeError, OSError):
+                raise GitError("git cat-file stopped unexpectedly") from None
+            for oid in chunk:
+                out[oid] = self._answer(oid, max_bytes)
+        return out
 
     def close(self) -> None:
         proc = self.proc

@@ -82,7 +82,7 @@ def parse_document(raw: bytes | None, limits: Mapping) -> tuple[Mapping | None, 
         if b"pilotlint/" not in raw:
             return None, None
         return None, f"line {exc.line}: {exc.message}"
-    if not isinstance(data, Mapping):
+    if not isinstance(data, dict):
         return None, None
     api = data.get("apiVersion")
     if not (isinstance(api, str) and api.startswith("pilotlint/")):

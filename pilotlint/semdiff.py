@@ -66,7 +66,7 @@ class Item(str):
 
 def plain(value):
     """A JSON-ready copy (LDict/LList become dict/list)."""
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
@@ -87,7 +87,7 @@ def same(a, b) -> bool:
     """Equal as data: `true` is not `1`, `2500` is `2500.0`, mappings ignore key order."""
     if isinstance(a, bool) or isinstance(b, bool):
         return type(a) is type(b) and a == b
-    if isinstance(a, Mapping) and isinstance(b, Mapping):
+    if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
         return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
@@ -106,7 +106,7 @@ def diff_values(old, new, path: tuple = ()) -> list[tuple[tuple, str, object, ob
 
 
 def _diff(old, new, path, out) -> None:
-    if isinstance(old, Mapping) and isinstance(new, Mapping):
+    if isinstance(old, dict) and isinstance(new, dict):
         for key in new:
             if key not in old:
                 out.append(((*path, key), "added", None, new[key]))
@@ -129,7 +129,7 @@ def _scalar(value) -> bool:
 
 def _name_key(old: list, new: list) -> str | None:
     items = [*old, *new]
-    if not items or not all(isinstance(i, Mapping) for i in items):
+    if not items or not all(isinstance(i, dict) for i in items):
         return None
     for key in _NAME_KEYS:
         if all(isinstance(i.get(key), (str, int)) and not isinstance(i.get(key), bool) for i in items):
@@ -214,9 +214,9 @@ def _combine(classes: Iterable[str]) -> str:
 
 
 def _metric(doc: Mapping | None, ident: str) -> Mapping | None:
-    metrics = doc.get("scorecard") if isinstance(doc, Mapping) else None
+    metrics = doc.get("scorecard") if isinstance(doc, dict) else None
     for metric in metrics if isinstance(metrics, list) else ():
-        if isinstance(metric, Mapping) and str(metric.get("id")) == ident:
+        if isinstance(metric, dict) and str(metric.get("id")) == ident:
             return metric
     return None
 
@@ -230,8 +230,8 @@ def classify(path: tuple, change: str, old, new, base: Mapping | None = None,
     # A mapping or list added or removed as a whole: classify what it adds or takes away.
     if change in ("added", "removed") and not _direct_rule(path, change):
         value = new if change == "added" else old
-        if isinstance(value, (Mapping, list)):
-            empty: object = {} if isinstance(value, Mapping) else []
+        if isinstance(value, (dict, list)):
+            empty: object = {} if isinstance(value, dict) else []
             parts = diff_values(empty, value, path) if change == "added" else diff_values(value, empty, path)
             if parts:
                 return _combine(classify(p, c, o, n, base, head) for p, c, o, n in parts)
@@ -323,8 +323,8 @@ def _combine_list_change(old, new) -> str:
 def _threshold(metric: str, level: str, change: str, old, new, base, head) -> str:
     """success made easier to reach, or stop made harder to reach → expansion."""
     before, after = _metric(base, metric), _metric(head, metric)
-    better = after.get("better") if isinstance(after, Mapping) else None
-    if isinstance(before, Mapping) and before.get("better") != better:
+    better = after.get("better") if isinstance(after, dict) else None
+    if isinstance(before, dict) and before.get("better") != better:
         return NEUTRAL  # the direction itself changed: reported as its own change
     if change in ("added", "removed"):
         # no stop level can never stop; no success level can never say expand
@@ -345,12 +345,12 @@ def _threshold(metric: str, level: str, change: str, old, new, base, head) -> st
 # -- documents and workspaces --------------------------------------------------------
 
 def _kind(doc) -> str | None:
-    kind = doc.get("kind") if isinstance(doc, Mapping) else None
+    kind = doc.get("kind") if isinstance(doc, dict) else None
     return kind if isinstance(kind, str) else None
 
 
 def _pilot(doc) -> str | None:
-    pilot = doc.get("pilot") if isinstance(doc, Mapping) else None
+    pilot = doc.get("pilot") if isinstance(doc, dict) else None
     return pilot if isinstance(pilot, str) else None
 
 
@@ -376,8 +376,8 @@ def diff_documents(base: Mapping | None, head: Mapping | None, *, path: str, pil
 
 
 def _teams(doc) -> set[str]:
-    scope = doc.get("scope") if isinstance(doc, Mapping) else None
-    teams = scope.get("teams") if isinstance(scope, Mapping) else None
+    scope = doc.get("scope") if isinstance(doc, dict) else None
+    teams = scope.get("teams") if isinstance(scope, dict) else None
     return {str(t) for t in teams} if isinstance(teams, list) else set()
 
 

@@ -109,12 +109,30 @@ class _Progress:
 
 # -- building entries ----------------------------------------------------------------
 
+_GROUP = 128  # commits whose blobs are read in one round trip (bounds memory too)
+
+
 class _DocCache:
     """Parsed documents by blob id, bounded (least recently used goes first)."""
 
     def __init__(self, repo, limits, size: int = 256):
         self.repo, self.limits, self.size = repo, limits, size
         self.items: OrderedDict[str, tuple] = OrderedDict()
+
+    def prefetch(self, oids) -> None:
+        """Read and parse the blobs of a group of commits in one round trip to git."""
+        from pilotlint.revdocs import parse_document
+
+        missing = [o for o in dict.fromkeys(oids) if o is not None and o not in self.items]
+        if not missing:
+            return
+        for oid, raw in self.repo.blobs().read_many(missing, max_bytes=self.limits["max_file_bytes"]).items():
+            self._put(oid, parse_document(raw, self.limits))
+
+    def _put(self, oid: str, value: tuple) -> None:
+        self.items[oid] = value
+        if len(self.items) > self.size:
+            self.items.popitem(last=False)
 
     def get(self, oid: str | None) -> tuple:
         """(data or None, problem or None) for a blob."""
@@ -127,9 +145,7 @@ class _DocCache:
             return self.items[oid]
         raw = self.repo.blobs().read(oid, max_bytes=self.limits["max_file_bytes"])
         value = parse_document(raw, self.limits)
-        self.items[oid] = value
-        if len(self.items) > self.size:
-            self.items.popitem(last=False)
+        self._put(oid, value)
         return value
 
 
@@ -140,7 +156,7 @@ class DecisionLog:
         self.repo = repo
         self.head = repo.resolve("HEAD")
         self.layout = layout_for(repo, config, self.head)
-        self.docs = _DocCache(repo, self.layout.config.limits)
+        self.docs = _DocCache(repo, self.layout.config.limits, size=4 * _GROUP + 256)
         try:
             from pilotlint.approvals import judge
         except ImportError:  # pragma: no cover - approvals ship with the package
@@ -149,9 +165,21 @@ class DecisionLog:
 
     def entries(self, head: str, *, pilot: str | None = None, since=None, until=None,
                 progress=None) -> Iterator[dict]:
+        group: list = []
         for commit in self.repo.iter_commits(None, head, self.layout.prefixes, since=since, until=until):
             if progress:
                 progress.tick()
+            group.append(commit)
+            if len(group) == _GROUP:
+                yield from self._group(group, pilot)
+                group = []
+        yield from self._group(group, pilot)
+
+    def _group(self, commits, pilot) -> Iterator[dict]:
+        """A bounded group of commits: their blobs are read together, then each becomes an entry."""
+        self.docs.prefetch(oid for c in commits for f in c.changes if self.layout.covers(f.path)
+                           for oid in (f.old_oid, f.new_oid))
+        for commit in commits:
             entry = self.entry(commit, pilot)
             if entry is not None:
                 yield entry
