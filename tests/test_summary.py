@@ -235,3 +235,22 @@ def test_decision_log_from_git(sample, cli):
 
 def test_no_decision_log_section_outside_git(sample, cli):
     assert "Decision log" not in summary(cli, sample).out
+
+
+def test_malformed_documents_still_give_a_well_formed_page(sample, cli):
+    folder = sample / "pilots" / "bad"
+    folder.mkdir()
+    (folder / "charter.yaml").write_text(
+        "apiVersion: pilotlint/v1\nkind: Charter\npilot: bad\nowner: [a, b]\nbudget: lots\nscorecard: {x: 1}\n"
+        "stop_rules: [1, {metric: 3}]\ntimeline: {review_on: 2026-13-45}\nreviewers: [x]\n"
+        "data_access: [{legal_review: 3}]\nvendors: {a: 1}\ndecisions: [{on: 2026-01-01}]\n"
+        "freeze: [{from: x, to: y}]\nincident: 3\nout_of_scope: hello\n")
+    (folder / "note.yaml").write_text("apiVersion: pilotlint/v1\nkind: WeeklyNote\npilot: bad\nweek: 2026-W47\n"
+                                      "spend: 3\nmetrics: [1]\nrisks: {a: 1}\nnext_decision: [x]\n")
+    (folder / "plan.yaml").write_text("apiVersion: pilotlint/v1\nkind: RollbackPlan\npilot: bad\nold_workflow: 3\n"
+                                      "drills: [{on: 2026-02-30, passed: true}, 5]\nsaved: [1]\n")
+    result = summary(cli, sample, pilot="bad")
+    assert result.code == 1, result
+    tree = Tree(render(result.out))
+    check_structure(tree)
+    assert tree.text.count("❌ fail") == 3
