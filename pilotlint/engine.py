@@ -25,12 +25,6 @@ RULE_MODULES = (
     "pilotlint.rules.budget",
     "pilotlint.rules.notes",
     "pilotlint.rules.rollback",
-    "pilotlint.rules.placeholders",
-    "pilotlint.rules.ownership",
-    "pilotlint.rules.scope",
-    "pilotlint.rules.budget",
-    "pilotlint.rules.notes",
-    "pilotlint.rules.rollback",
     "pilotlint.rules.scorecard",
     "pilotlint.rules.timeline",
     "pilotlint.rules.history",
@@ -206,10 +200,6 @@ def run(request: Request, *, extra_findings: Iterable[Finding] = ()) -> Result:
     findings = [f for f in findings if f is not None and _enabled(f.rule, request, config)]
     active, suppressed = apply_suppressions(findings, ws, config, request)
     active = [f for f in active if _enabled(f.rule, request, config)]
-    if "PL009" in REGISTRY and _enabled("PL009", request, config):  # a value still to fill in
-        from pilotlint.rules.placeholders import mask  # is named once, by PL009 (see there)
-
-        active = mask(active, ws, config.unsuppressible)
     if "PL009" in REGISTRY and _enabled("PL009", request, config):  # a value still to fill in
         from pilotlint.rules.placeholders import mask  # is named once, by PL009 (see there)
 
