@@ -17,6 +17,7 @@ import yaml
 
 try:  # the C parser is several times faster; fall back when libyaml is missing
     from yaml._yaml import CParser as _Parser
+    _EventParser = _Parser
 except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml.composer import Composer
     from yaml.parser import Parser
@@ -29,6 +30,12 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
             Scanner.__init__(self)
             Parser.__init__(self)
             Composer.__init__(self)
+
+    class _EventParser(Reader, Scanner, Parser):  # type: ignore[no-redef]
+        def __init__(self, stream):
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
 
 DEFAULT_LIMITS = {"max_file_bytes": 1_048_576, "max_depth": 64, "max_nodes": 100_000}
 
@@ -128,17 +135,34 @@ def read_text(raw: bytes, limits: dict) -> str:
 
 
 def _prescan(text: str, limits: dict) -> None:
-    """Reject nesting that would crash the parser, cheaply: most files have few brackets."""
-    if text.count("[") + text.count("{") > _PRESCAN_DEPTH:
-        depth = 0
-        for match in re.finditer(r"[\[\]{}]", text):
-            depth += 1 if match.group() in "[{" else -1
-            if depth > _PRESCAN_DEPTH:
-                line = text.count("\n", 0, match.start()) + 1
-                raise LoadError("PL008", f"nesting deeper than {limits['max_depth']} levels "
-                                "(limits.max_depth); flatten the document", line)
-    if "- - " in text and re.search(r"(?:-[ \t]+){%d}" % _PRESCAN_DEPTH, text):
-        raise LoadError("PL008", f"nesting deeper than {limits['max_depth']} levels (limits.max_depth)")
+    """Reject nesting that would crash the parser before the parser composes it.
+
+    A nesting level costs a flow bracket or, in block style, at least one column of a
+    line, so a file with few brackets and short lines cannot be deep: that is the
+    common case and costs two counts and one search. Otherwise the depth is measured
+    exactly on libyaml's event stream (which does not recurse), stopping at the limit —
+    a textual scan can be fooled by brackets inside quotes or comments.
+    """
+    bound = text.count("[") + text.count("{")
+    if bound <= _PRESCAN_DEPTH and not re.search(r"[^\n]{%d}" % (_PRESCAN_DEPTH - bound), text):
+        return
+    limit = min(limits["max_depth"], _PRESCAN_DEPTH)
+    parser = _EventParser(text)
+    depth = 0
+    try:
+        while parser.check_event():
+            event = parser.get_event()
+            cls = event.__class__
+            if cls is yaml.SequenceStartEvent or cls is yaml.MappingStartEvent:
+                depth += 1
+                if depth > limit:
+                    mark = event.start_mark
+                    raise LoadError("PL008", f"nesting deeper than {limit} levels (limits.max_depth); "
+                                    "flatten the document", mark.line + 1, mark.column + 1)
+            elif cls is yaml.SequenceEndEvent or cls is yaml.MappingEndEvent:
+                depth -= 1
+    except yaml.YAMLError:
+        return  # reported by the real parse, which stops at the same place
 
 
 def load_text(text: str, limits: dict = DEFAULT_LIMITS) -> Loaded:
@@ -166,7 +190,10 @@ def load_text(text: str, limits: dict = DEFAULT_LIMITS) -> Loaded:
     finally:
         loader.dispose()
     builder = _Builder(limits)
-    data = builder.build(node, 0)
+    try:
+        data = builder.build(node, 0)
+    except RecursionError:  # only with a limits.max_depth raised far above the default
+        raise LoadError("PL008", f"nesting deeper than {limits['max_depth']} levels (limits.max_depth)") from None
     return Loaded(data, builder.problems)
 
 
@@ -184,16 +211,19 @@ class _Builder:
         mark = node.start_mark
         self.problems.append(Problem(rule, message, mark.line + 1, mark.column + 1))
 
+    def count(self, node) -> None:
+        if self.nodes > self.max_nodes:
+            raise LoadError("PL008", f"the document expands to more than {self.max_nodes:,} nodes "
+                            "(limits.max_nodes); an alias (`*name`) repeated inside aliases can "
+                            "make a small file huge", node.start_mark.line + 1, node.start_mark.column + 1)
+
     def build(self, node, depth: int, path: tuple = ()):
         cls = node.__class__
         if cls is _ScalarNode:
             self.nodes += 1
             return self.scalar(node)
         self.nodes += 1
-        if self.nodes > self.max_nodes:
-            raise LoadError("PL008", f"the document expands to more than {self.max_nodes:,} nodes "
-                            "(limits.max_nodes); an alias (`*name`) repeated inside aliases can "
-                            "make a small file huge", node.start_mark.line + 1, node.start_mark.column + 1)
+        self.count(node)
         if depth >= self.max_depth:
             raise LoadError("PL008", f"nesting deeper than {self.max_depth} levels (limits.max_depth); "
                             "flatten the document", node.start_mark.line + 1, node.start_mark.column + 1)
@@ -217,6 +247,7 @@ class _Builder:
                 out.append(item.value if item.tag == _STR else scalar(item))
             else:
                 out.append(build(item, depth))
+        self.count(node)  # scalar items are counted too (a list of 200,000 `*a` is 200,000 nodes)
         return out
 
     def mapping(self, node, depth: int) -> LDict:
@@ -248,6 +279,7 @@ class _Builder:
                 out[key] = value_node.value if value_node.tag == _STR else scalar(value_node)
             else:
                 out[key] = build(value_node, depth)
+        self.count(node)
         for value_node in merged:  # `<<: *base` fills only keys not written explicitly
             sources = value_node.value if value_node.__class__ is yaml.SequenceNode else [value_node]
             for source in sources:
