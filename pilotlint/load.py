@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from sys import intern
 from dataclasses import dataclass, field
 
 import yaml
@@ -88,14 +89,26 @@ class LoadError(Exception):
         self.rule, self.message, self.line, self.column = rule, message, line, column
 
 
+_BITS = 21  # lines and columns up to 2 million: a file is at most a few MiB
+_MASK = (1 << _BITS) - 1
+
+
+def _short(text: str) -> str:
+    """Short values repeat across documents (`oleg`, `required`, `USD`): share one copy."""
+    return intern(text) if len(text) < 48 else text
+
+
 class LDict(dict):
-    """A mapping that remembers positions: ``pos[key] = (key_line, key_col, value_line, value_col)``."""
+    """A mapping that remembers where each key and value was written (see `locate`).
+
+    Positions are packed into one int per key (`_pack`): a 1,000-pilot repository holds
+    over a million of them, and tuples of four ints cost three times the memory."""
 
     __slots__ = ("line", "column", "pos")
 
 
 class LList(list):
-    """A sequence that remembers the position of each item: ``pos[i] = (line, col)``."""
+    """A sequence that remembers the position of each item (packed, as in LDict)."""
 
     __slots__ = ("line", "column", "pos")
 
@@ -238,13 +251,14 @@ class _Builder:
         mark = node.start_mark
         out.line, out.column = mark.line + 1, mark.column + 1
         out.pos = pos = []
+        append = pos.append
         build, scalar, depth = self.build, self.scalar, depth + 1
         for item in node.value:
             mark = item.start_mark
-            pos.append((mark.line + 1, mark.column + 1))
+            append((mark.line + 1) << _BITS | (mark.column + 1))
             if item.__class__ is _ScalarNode:
                 self.nodes += 1
-                out.append(item.value if item.tag == _STR else scalar(item))
+                out.append(_short(item.value) if item.tag == _STR else scalar(item))
             else:
                 out.append(build(item, depth))
         self.count(node)  # scalar items are counted too (a list of 200,000 `*a` is 200,000 nodes)
@@ -265,18 +279,20 @@ class _Builder:
                 self.problem("PL002", "a mapping key must be a plain word, not a list or mapping", key_node)
                 continue
             # Keys are always the text written: `on:` is the word "on", never YAML 1.1's true.
-            key = key_node.value
+            key = intern(key_node.value)  # 14,000 documents share a few hundred keys
             if key == "<<" and key_node.tag != _STR:
                 merged.append(value_node)
                 continue
             kmark, vmark = key_node.start_mark, value_node.start_mark
             if key in pos:
                 self.problem("PL004", f"the key `{key}` appears twice in this mapping (first on line "
-                             f"{pos[key][0]}); YAML keeps only the last one, so remove one of them", key_node)
-            pos[key] = (kmark.line + 1, kmark.column + 1, vmark.line + 1, vmark.column + 1)
+                             f"{pos[key] >> (3 * _BITS)}); YAML keeps only the last one, so remove one of them",
+                             key_node)
+            pos[key] = ((((kmark.line + 1) << _BITS | (kmark.column + 1)) << _BITS | (vmark.line + 1)) << _BITS
+                        | (vmark.column + 1))
             if value_node.__class__ is _ScalarNode:
                 self.nodes += 1
-                out[key] = value_node.value if value_node.tag == _STR else scalar(value_node)
+                out[key] = _short(value_node.value) if value_node.tag == _STR else scalar(value_node)
             else:
                 out[key] = build(value_node, depth)
         self.count(node)
@@ -302,7 +318,7 @@ class _Builder:
             if plain and _surprising_string(text):
                 self.problem("PL007", f"`{text}` is a string for PyYAML (YAML 1.1) but a number for "
                              "YAML 1.2 tools; quote it if you mean text, or write it as a plain number", node)
-            return text
+            return _short(text)
         if tag == _INT:
             value = _to_int(text)
             digits = text.lstrip("+-")
@@ -384,11 +400,13 @@ def locate(data, path, *, key: bool = False) -> tuple[int, int]:
     last = len(path) - 1
     for depth, step in enumerate(path):
         if isinstance(node, LDict) and step in node.pos:
-            key_line, key_col, value_line, value_col = node.pos[step]
+            packed = node.pos[step]
+            key_line, key_col = packed >> (3 * _BITS), packed >> (2 * _BITS) & _MASK
+            value_line, value_col = packed >> _BITS & _MASK, packed & _MASK
             line, column = (key_line, key_col) if key and depth == last else (value_line, value_col)
             node = node[step]
         elif isinstance(node, LList) and isinstance(step, int) and 0 <= step < len(node.pos):
-            line, column = node.pos[step]
+            line, column = node.pos[step] >> _BITS, node.pos[step] & _MASK
             node = node[step]
         else:
             break
