@@ -103,7 +103,7 @@ def build_workspace(request: Request) -> tuple[Workspace, list[Finding]]:
         if resolved in seen:
             return
         seen.add(resolved)
-        doc, problems = read_document(file, ws.relpath(file), config, ours_by_path=ours_by_path)
+        doc, problems = read_document(file, ws.relpath(file), config, ours_by_path=ours_by_path, root=ws.root)
         findings.extend(problems)
         ws.files += 1
         if doc is not None:
@@ -112,8 +112,11 @@ def build_workspace(request: Request) -> tuple[Workspace, list[Finding]]:
     for target in targets:
         if not target.exists() and not target.is_symlink():
             raise ConfigError(f"{target}: no such file or directory")
-        for file in iter_yaml_files(target):
-            add(file, ours_by_path=target.is_dir() or _under(file, configured))
+        if target.is_dir():  # resolved once, so that the files below need no resolving each
+            for file in iter_yaml_files(target.resolve()):
+                add(file, ours_by_path=True)
+        else:
+            add(target, ours_by_path=_under(target, configured))
     if any(not target.is_dir() for target in request.paths):
         _add_pilot_context(ws, configured, add)
     ws.group()
@@ -196,7 +199,8 @@ def run(request: Request, *, extra_findings: Iterable[Finding] = ()) -> Result:
 
         findings.extend(run_policies(config, ws))
     findings.extend(extra_findings)
-    findings = [_with_severity(f, config, ws) for f in findings]
+    relatives: dict = {}  # one path lookup per file, not per finding (10,000 findings)
+    findings = [_with_severity(f, config, ws, relatives) for f in findings]
     findings = [f for f in findings if f is not None and _enabled(f.rule, request, config)]
     active, suppressed = apply_suppressions(findings, ws, config, request)
     active = [f for f in active if _enabled(f.rule, request, config)]
@@ -217,10 +221,13 @@ def _enabled(rule_id: str, request: Request, config: Config) -> bool:
     return not rule_matches(rule_id, request.ignore) and not rule_matches(rule_id, config.ignore)
 
 
-def _with_severity(finding: Finding, config: Config, ws: Workspace) -> Finding | None:
+def _with_severity(finding: Finding, config: Config, ws: Workspace, relatives: dict | None = None) -> Finding | None:
     """Catalogue severity, then `rules.severity`, then per-path overrides (which may ignore)."""
     severity = _lookup(config.severity, finding.rule, finding.severity)
-    relative = _config_relative(finding.path, config, ws.root)
+    relatives = {} if relatives is None else relatives
+    if finding.path not in relatives:
+        relatives[finding.path] = _config_relative(finding.path, config, ws.root)
+    relative = relatives[finding.path]
     for override in config.overrides:
         if relative is not None and override.pattern.match(relative):
             if rule_matches(finding.rule, override.ignore):
@@ -251,5 +258,5 @@ def _config_relative(path: str, config: Config, root: Path) -> str | None:
         return path
     try:
         return (root / path).resolve().relative_to(config.directory.resolve()).as_posix()
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # outside the config's folder; a symbolic-link loop
         return None

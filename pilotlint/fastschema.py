@@ -228,22 +228,24 @@ class Compiler:
         extra = self.compile(additional)
         closed = additional is False
 
+        by_pattern: dict[str, tuple] = {}  # key -> the pattern schemas it matches (keys repeat a lot)
+
         def check(value) -> bool:
             if not isinstance(value, dict):
                 return True
             for key, item in value.items():
-                matched = False
                 sub = properties.get(key)
-                if sub is not None:
-                    matched = True
-                    if not sub(item):
+                if sub is not None and not sub(item):
+                    return False
+                subs = by_pattern.get(key)
+                if subs is None:
+                    subs = tuple(pattern_sub for search, pattern_sub in patterns if search(key))
+                    if len(by_pattern) < 4096:
+                        by_pattern[key] = subs
+                for pattern_sub in subs:
+                    if not pattern_sub(item):
                         return False
-                for search, sub in patterns:
-                    if search(key):
-                        matched = True
-                        if not sub(item):
-                            return False
-                if not matched and (closed or not extra(item)):
+                if sub is None and not subs and (closed or not extra(item)):
                     return False
             return True
         return check

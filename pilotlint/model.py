@@ -30,6 +30,7 @@ class Document:
     data: LDict | None = None
     suppressions: tuple[Suppression, ...] = ()
     problems: list[Problem] = field(default_factory=list)
+    placeholders: bool = True      # may hold `<fill: ...>` markers (False when the text has none)
 
     @property
     def pilot(self) -> str | None:
@@ -84,10 +85,19 @@ class Workspace:
     git: object = None             # pilotlint.git.Repo when checking inside a repository
 
     def relpath(self, file: Path) -> str:
+        text, root = str(file), str(self.root)
+        if text.startswith(root + os.sep) and file.is_absolute() and ".." not in file.parts \
+                and not file.is_symlink():  # found below a resolved folder: no resolving per file
+            return text[len(root) + 1:].replace(os.sep, "/").encode("utf-8", "surrogateescape").decode("utf-8", "replace")
         try:
-            return file.resolve().relative_to(self.root).as_posix()
-        except ValueError:
-            return file.as_posix()
+            shown = file.resolve().relative_to(self.root).as_posix()
+        except (ValueError, OSError, RuntimeError):  # outside the root, or a symbolic-link loop
+            try:
+                shown = file.absolute().relative_to(self.root).as_posix()
+            except ValueError:
+                shown = file.as_posix()
+        # a file name that is not UTF-8 decodes to lone surrogates, which no output format can carry
+        return shown.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
     def person_known(self, person) -> bool:
         return isinstance(person, str) and person in self.config.people
@@ -115,7 +125,8 @@ def iter_yaml_files(path: Path):
                 yield Path(directory, name)
 
 
-def read_document(file: Path, display: str, config: Config, *, ours_by_path: bool) -> tuple[Document | None, list[Finding]]:
+def read_document(file: Path, display: str, config: Config, *, ours_by_path: bool,
+                  root: Path | None = None) -> tuple[Document | None, list[Finding]]:
     """Load one file. Returns (document or None when the file is not ours, load findings).
 
     `ours_by_path`: the file lies under the configured paths, so an unreadable or empty
@@ -127,9 +138,10 @@ def read_document(file: Path, display: str, config: Config, *, ours_by_path: boo
         return None, [Finding(rule, _severity(rule), display, line, column, None, message)]
 
     try:
+        inside = config.directory or root
         if file.is_symlink():
             target = file.resolve()
-            if config.directory and not target.is_relative_to(config.directory.resolve()):
+            if inside and not target.is_relative_to(inside.resolve()):
                 return fail("PL003", "this is a symbolic link to a file outside the repository; "
                             "pilotlint does not follow it (copy the file in instead)")
         size = file.stat().st_size
@@ -137,6 +149,8 @@ def read_document(file: Path, display: str, config: Config, *, ours_by_path: boo
             return fail("PL008", f"the file is {size:,} bytes, above the limit of "
                         f"{limits['max_file_bytes']:,} (limits.max_file_bytes)")
         raw = file.read_bytes()
+    except RuntimeError:  # Python < 3.13 says so for a symbolic-link loop
+        return fail("PL001", "cannot read the file: it is a symbolic link that leads back to itself (a loop)")
     except OSError as exc:
         return fail("PL001", f"cannot read the file: {exc.strerror or exc}")
     if not ours_by_path and not _OURS.search(raw):
@@ -149,6 +163,9 @@ def read_document(file: Path, display: str, config: Config, *, ours_by_path: boo
             return None, []
         return fail(exc.rule, exc.message, exc.line, exc.column)
     data = loaded.data
+    if data is None and ours_by_path:  # `---`, `~` or `null` alone: as truncated as an empty file
+        return fail("PL003", "the file holds an empty document; a pilot document must not be truncated "
+                    "to nothing (restore it or delete the file)")
     api = data.get("apiVersion") if isinstance(data, dict) else None
     kind = data.get("kind") if isinstance(data, dict) else None
     if not (isinstance(api, str) and api.startswith("pilotlint/")):
@@ -157,7 +174,8 @@ def read_document(file: Path, display: str, config: Config, *, ours_by_path: boo
             return fail("PL003", f"this file says `kind: {kind}` but has no `apiVersion: {API_VERSION}`; "
                         f"add it as the first line so that the document is checked", line, column)
         return None, []
-    doc = Document(display, file, data=data, suppressions=parse_suppressions(text), problems=loaded.problems)
+    doc = Document(display, file, data=data, suppressions=parse_suppressions(text), problems=loaded.problems,
+                   placeholders="<fill" in text)
     findings = []
     if api != API_VERSION:
         line, column = locate(data, ("apiVersion",))
