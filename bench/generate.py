@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 from datetime import date, timedelta
@@ -61,14 +62,18 @@ def add_history(repo: Path, commits: int) -> None:
     if commits <= 0:
         return
     pilots = sorted(p.name for p in (repo / "pilots").iterdir())
+    latest = {}
+    for pilot in pilots:
+        note = sorted((repo / "pilots" / pilot / "notes").glob("*.yaml"))[-1]
+        latest[pilot] = (note.relative_to(repo).as_posix(), note.read_text())
     stream = []
     when = 1_780_000_000
     for n in range(commits):
+        # each commit revises a real weekly note: a new reading and a line in its decision log
         pilot = pilots[n % len(pilots)]
-        path = f"pilots/{pilot}/x-log.yaml"
-        body = (f"apiVersion: pilotlint/v1\nkind: WeeklyNote\npilot: {pilot}\nweek: 2026-W48\n"
-                f"x-revision: {n}\n").encode()
-        message = f"Note revision {n} for {pilot}\n".encode()
+        path, text = latest[pilot]
+        body = re.sub(r"reply_rate: [0-9.]+", f"reply_rate: {3.0 + (n % 7) / 10:.1f}", text).encode()
+        message = f"Week notes for {pilot}: reply rate revised (revision {n})\n".encode()
         stream.append(b"commit refs/heads/main\n")
         stream.append(f"author Bench <oleg@acme.example> {when + n * 60} +0000\n".encode())
         stream.append(f"committer Bench <oleg@acme.example> {when + n * 60} +0000\n".encode())

@@ -178,8 +178,11 @@ def _prescan(text: str, limits: dict) -> None:
         return  # reported by the real parse, which stops at the same place
 
 
-def load_text(text: str, limits: dict = DEFAULT_LIMITS) -> Loaded:
-    """Parse one YAML document into plain values (LDict/LList/str/int/float/bool/None)."""
+def load_text(text: str, limits: dict = DEFAULT_LIMITS, *, positions: bool = True) -> Loaded:
+    """Parse one YAML document into plain values (LDict/LList/str/int/float/bool/None).
+
+    `positions=False` builds plain dicts and lists, for readers that report no line
+    numbers (the decision log and the semantic diff read thousands of old versions)."""
     _prescan(text, limits)
     loader = _Loader(text)
     try:
@@ -202,7 +205,7 @@ def load_text(text: str, limits: dict = DEFAULT_LIMITS) -> Loaded:
         raise LoadError("PL008", f"nesting deeper than {limits['max_depth']} levels (limits.max_depth)") from None
     finally:
         loader.dispose()
-    builder = _Builder(limits)
+    builder = _Builder(limits) if positions else _PlainBuilder(limits)
     try:
         data = builder.build(node, 0)
     except RecursionError:  # only with a limits.max_depth raised far above the default
@@ -300,13 +303,14 @@ class _Builder:
             sources = value_node.value if value_node.__class__ is yaml.SequenceNode else [value_node]
             for source in sources:
                 value = build(source, depth)
-                if not isinstance(value, LDict):
+                if not isinstance(value, dict):
                     self.problem("PL002", "`<<` (merge) must name a mapping", source)
                     continue
                 for key, item in value.items():
                     if key not in out:
                         out[key] = item
-                        pos[key] = value.pos[key]
+                        if isinstance(value, LDict):
+                            pos[key] = value.pos[key]
         return out
 
     def scalar(self, node):
@@ -349,6 +353,35 @@ class _Builder:
         self.problem("PL002", f"the tag `{tag}` is not supported; pilot documents hold plain text, "
                      "numbers, lists and mappings", node)
         return None
+
+
+class _PlainBuilder(_Builder):
+    """The same values without positions: about a third faster and smaller."""
+
+    def sequence(self, node, depth: int) -> list:
+        if node.tag != _SEQ:
+            self.problem("PL002", f"the tag `{node.tag}` is not supported; write a plain list", node)
+        build, scalar, depth = self.build, self.scalar, depth + 1
+        out = [(item.value if item.tag == _STR else scalar(item)) if item.__class__ is _ScalarNode
+               else build(item, depth) for item in node.value]
+        self.nodes += len(node.value)
+        self.count(node)
+        return out
+
+    def mapping(self, node, depth: int) -> dict:
+        if node.tag != _MAP or any(k.__class__ is not _ScalarNode or k.value == "<<" and k.tag != _STR
+                                   for k, _ in node.value):
+            return super().mapping(node, depth - 0)  # the rare cases keep the full treatment
+        build, scalar, depth = self.build, self.scalar, depth + 1
+        out = {}
+        for key_node, value_node in node.value:
+            if value_node.__class__ is _ScalarNode:
+                out[key_node.value] = value_node.value if value_node.tag == _STR else scalar(value_node)
+            else:
+                out[key_node.value] = build(value_node, depth)
+        self.nodes += len(node.value)
+        self.count(node)
+        return out
 
 
 def _to_int(text: str) -> int:

@@ -77,7 +77,7 @@ def parse_document(raw: bytes | None, limits: Mapping) -> tuple[Mapping | None, 
     if b"pilotlint/" not in raw and b"kind:" not in raw:
         return None, None
     try:
-        data = load_text(read_text(raw, limits), limits).data
+        data = load_text(read_text(raw, limits), limits, positions=False).data
     except LoadError as exc:
         if b"pilotlint/" not in raw:
             return None, None
