@@ -157,7 +157,7 @@ def _prescan(text: str, limits: dict) -> None:
     a textual scan can be fooled by brackets inside quotes or comments.
     """
     bound = text.count("[") + text.count("{")
-    if bound <= _PRESCAN_DEPTH and not re.search(r"[^\n]{%d}" % (_PRESCAN_DEPTH - bound), text):
+    if bound <= _PRESCAN_DEPTH and max(map(len, text.split("\n"))) < _PRESCAN_DEPTH - bound:
         return
     limit = min(limits["max_depth"], _PRESCAN_DEPTH)
     parser = _EventParser(text)
