@@ -52,8 +52,8 @@ class Config:
 
 
 def find_config(start: Path) -> Path | None:
-    start = start.resolve()
-    directory = start if start.is_dir() else start.parent
+    # the folder is resolved, not the file: a file may be a symbolic link (even a loop)
+    directory = (start if start.is_dir() else start.parent).resolve()
     for candidate in (directory, *directory.parents):
         path = candidate / CONFIG_NAME
         if path.is_file():

@@ -100,8 +100,8 @@ class OversizedBlob(bytes):
 
 def find_toplevel(start: Path) -> Path | None:
     """The work tree that contains `start`, found without running git."""
-    start = start.resolve()
-    directory = start if start.is_dir() else start.parent
+    # the folder is resolved, not the file: a file may be a symbolic link (even a loop)
+    directory = (start if start.is_dir() else start.parent).resolve()
     for candidate in (directory, *directory.parents):
         if (candidate / ".git").exists():
             return candidate

@@ -62,6 +62,8 @@ def discover(ctx: click.Context, start: Path) -> tuple[Config, Path]:
 
 
 def write_output(text: str, output: str | None) -> None:
+    # a lone surrogate (a file name that is not UTF-8) would stop the write half-way
+    text = text.encode("utf-8", "replace").decode("utf-8")
     if output:
         try:
             Path(output).write_text(text, encoding="utf-8")

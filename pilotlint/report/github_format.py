@@ -10,7 +10,11 @@ MAX_ANNOTATIONS = 1000  # GitHub shows at most 10 per step and type; keep the lo
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    from pilotlint.report.text_format import clean
+
+    # then ESC (the job log renders ANSI colours), bidirectional overrides and other
+    # invisible characters are shown, as in the text format, instead of acting
+    return clean(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:

@@ -72,8 +72,14 @@ def dangling_reference(pilot: Pilot, ws: Workspace):
     if isinstance(rollback, str):
         target = (charter.file.parent / rollback)
         root = (ws.config.directory or ws.root).resolve()
-        resolved = target.resolve()
-        if not resolved.is_relative_to(root):
+        try:
+            resolved = target.resolve()
+        except (OSError, RuntimeError, ValueError):  # a symbolic-link loop, a NUL byte
+            resolved = None
+        if resolved is None:
+            yield Hit(charter, ("rollback",), f"`rollback: {rollback}` cannot be followed to a file (a "
+                      "symbolic-link loop or an impossible name); name the plan's file beside the charter")
+        elif not resolved.is_relative_to(root):
             yield Hit(charter, ("rollback",), f"`rollback: {rollback}` points outside the repository; "
                       "the rollback plan must live beside the charter")
         elif not target.is_file():
