@@ -50,9 +50,11 @@ def cli():
 
 @pytest.fixture
 def sample(tmp_path) -> Path:
-    """A private copy of examples/ (the sample governance repository)."""
+    """A private copy of examples/ (the sample governance repository), without its signed
+    approvals: tests start from charters nobody has approved yet and approve them (or
+    not) themselves. tests/test_check_cli.py checks the shipped approvals."""
     target = tmp_path / "repo"
-    shutil.copytree(EXAMPLES, target)
+    shutil.copytree(EXAMPLES, target, ignore=shutil.ignore_patterns("approvals"))
     return target
 
 
