@@ -346,9 +346,14 @@ EVIL = ("Evil %0A::error file=x::pwned\r\n::warning::again # Heading | a | b | [
 GITHUB_COMMAND = re.compile(r"::(error|warning|notice)( file=[^,:\r\n]+,line=\d+,col=\d+,title=[^:\r\n]+)?::[^\r\n]*")
 
 
-@pytest.fixture
-def hostile(repo):
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
     """Eve's branch: a hostile use case (an expansion), risk text, unknown key and person."""
+    from conftest import EXAMPLES
+
+    repo = tmp_path_factory.mktemp("hostile") / "repo"
+    shutil.copytree(EXAMPLES, repo)
+    make_repo(repo)
     apply_example(repo, {"charter": {"use_case": EVIL, "title": EVIL},
                          "note": {"risks": [{"text": EVIL, "severity": "high", "owner": "oleg", "status": "open"}],
                                   "changes": [{"what": EVIL, "why": EVIL, "approved_by": EVIL,

