@@ -125,7 +125,12 @@ def open_quietly(root: Path):
         return None
     try:
         return Repo.open(Path(root))
-    except GitError:
+    except GitError as exc:
+        if "safe.directory" in str(exc):  # say why the history checks are skipped: no silent pass
+            import sys
+
+            sys.stderr.write(f"pilotlint: warning: {exc}; checks that read history (PL202, PL901, PL902) "
+                             "were skipped\n")
         return None
 
 
