@@ -1,4 +1,4 @@
-"""The GitHub Action (action.yml) and the workflows in docs/integrations.md.
+"""The GitHub Action (action.yml) and the workflows in the README.
 
 - linted with the real tools: check-jsonschema's GitHub Actions schema, zizmor, actionlint;
 - the rules the action keeps (no `${{ }}` in a script, `uses:` pinned by commit id, ...);
@@ -25,7 +25,7 @@ from conftest import REPO, TODAY, git, init_repo
 from integration.tools import node, npm_package, python_tool
 
 ACTION = REPO / "action.yml"
-DOCS = REPO / "docs" / "integrations.md"
+DOCS = REPO / "README.md"
 SHA = re.compile(r"^[0-9a-f]{40}$")
 
 
@@ -34,7 +34,7 @@ def gate_available() -> bool:
 
 
 def doc_workflows(tmp_path: Path) -> list[Path]:
-    """The ```yaml blocks of docs/integrations.md that are workflows, as files."""
+    """The ```yaml blocks of the README that are workflows, as files."""
     blocks = re.findall(r"```yaml\n(.*?)```", DOCS.read_text(encoding="utf-8"), re.S)
     files = []
     for index, block in enumerate(b for b in blocks if re.search(r"^jobs:", b, re.M)):
