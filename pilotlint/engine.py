@@ -14,7 +14,7 @@ from typing import Callable, Iterable
 
 from pilotlint.config import Config, ConfigError, rule_matches
 from pilotlint.findings import Finding
-from pilotlint.model import Document, Pilot, Workspace, iter_yaml_files, read_document
+from pilotlint.model import Document, Workspace, iter_yaml_files, read_document
 
 # Rule families, imported when a check runs (each registers its rules on import).
 RULE_MODULES = (
@@ -93,7 +93,6 @@ def build_workspace(request: Request) -> tuple[Workspace, list[Finding]]:
     config = request.config
     ws = Workspace(request.root, config, request.today)
     configured = configured_paths(config, request.root)
-    explicit = bool(request.paths)
     targets = request.paths or configured
     findings: list[Finding] = []
     seen: set[Path] = set()

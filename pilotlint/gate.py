@@ -32,7 +32,7 @@ from pilotlint import approvals as appr
 from pilotlint import semdiff
 from pilotlint.config import CONFIG_NAME, Config, ConfigError, config_from_text, rule_matches
 from pilotlint.findings import Finding
-from pilotlint.gitrepo import GitError, OversizedBlob, Repo
+from pilotlint.gitrepo import OversizedBlob, Repo
 from pilotlint.load import DEFAULT_LIMITS, LoadError, load_text, locate, read_text
 
 CONTROLS = ("approve_vendors", "pause", "define_metrics", "reject_scope", "own_budget")
@@ -336,7 +336,7 @@ class Gate:
             if not (isinstance(owner, str) and owner.strip()):
                 missing.append("a single owner")
             elif not (isinstance(authority, list) and "pause" in authority):
-                missing.append(f"`pause` in the owner's authority")
+                missing.append("`pause` in the owner's authority")
             if not (isinstance(maker, str) and maker.strip()):
                 missing.append("a rollback `decision_maker`")
             self.add("PL804", charter, ("owner",), f"{pilot} widens but one person cannot stop it today: it needs "

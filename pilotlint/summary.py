@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from datetime import date
-from typing import Any, Mapping
+from typing import Mapping
 
 from pilotlint.controls import control_checks, last_drill
 from pilotlint.findings import Finding

@@ -3,7 +3,6 @@ makes the pilot clean; existing files are never overwritten; nothing is written 
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 from pilotlint.engine import Hit, rule
 from pilotlint.model import Pilot, Workspace

@@ -100,7 +100,7 @@ def rollback_drill(pilot: Pilot, ws: Workspace):
     plan = pilot.rollback
     if plan is None:
         yield Hit(charter, ("status",), "the pilot is expanding with no rollback plan and so no rollback drill: "
-                  f"write the plan and run a drill (switch the AI off for an hour on a normal workday) before "
+                  "write the plan and run a drill (switch the AI off for an hour on a normal workday) before "
                   "the pilot widens")
         return
     drills = plan.get("drills")
