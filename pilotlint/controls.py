@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Mapping, Sequence
 
+from pilotlint.scorecard import parse_date as _date  # YYYY-MM-DD only, as the schema
+
 CHECK_NAMES = {
     "stop_today": "One person can stop it today",
     "full_cost": "Finance sees the full monthly cost in one place",
@@ -199,13 +201,6 @@ def last_drill(rollback: Any) -> Mapping | None:
     return max(dated, key=lambda pair: pair[0])[1] if dated else None
 
 
-def _date(value: Any) -> date | None:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
 
 
 def _is_number(value: Any) -> bool:

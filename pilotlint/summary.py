@@ -14,6 +14,7 @@ from typing import Mapping
 from pilotlint.controls import control_checks, last_drill
 from pilotlint.findings import Finding
 from pilotlint.model import Pilot, Workspace
+from pilotlint.scorecard import parse_date as _date  # YYYY-MM-DD only, as the schema
 from pilotlint.scorecard import (fmt, metric_level, scorecard_metrics, stop_rule_condition, triggered_stop_rules,
                                  verdict)
 
@@ -40,11 +41,6 @@ def _list(value) -> list:
     return value if isinstance(value, list) else []
 
 
-def _date(value) -> date | None:
-    try:
-        return date.fromisoformat(value) if isinstance(value, str) else value if isinstance(value, date) else None
-    except ValueError:
-        return None
 
 
 def person_name(ws: Workspace, person) -> str | None:

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from pilotlint.engine import Hit, rule
 from pilotlint.model import Pilot, Workspace
 from pilotlint.rules.ownership import charter_owner, person_text
+from pilotlint.scorecard import parse_date as _date  # YYYY-MM-DD only, as the schema
 
 _NOTE_KEYS = {
     "changes": ("what changed this week", "`changes: []` when nothing did"),
@@ -108,13 +109,6 @@ def _iso_week(day: date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def _date(value) -> date | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 @rule("PL503")

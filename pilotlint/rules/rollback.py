@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import posixpath
-from datetime import date
 
 from pilotlint.engine import Hit, rule
 from pilotlint.model import Pilot, Workspace
 from pilotlint.rules.ownership import is_number, person_text
+from pilotlint.scorecard import parse_date as _date  # YYYY-MM-DD only, as the schema
 
 SAVED = {
     "data_export": "a fresh export of the affected data",
@@ -83,11 +83,6 @@ def saved_state(pilot: Pilot, ws: Workspace):
                       "`location:` (a folder, file or storage address)")
 
 
-def _date(value) -> date | None:
-    try:
-        return date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
 
 
 @rule("PL704")
