@@ -156,7 +156,7 @@ class DecisionLog:
         self.repo = repo
         self.head = repo.resolve("HEAD")
         self.layout = layout_for(repo, config, self.head)
-        self.docs = _DocCache(repo, self.layout.config.limits, size=4 * _GROUP + 7680)
+        self.docs = _DocCache(repo, self.layout.config.limits, size=4 * _GROUP + 1536)
         try:
             from pilotlint.approvals import judge
         except ImportError:  # pragma: no cover - approvals ship with the package
