@@ -39,16 +39,16 @@ def _is_type(value, name: str) -> bool:
     raise ValueError(f"unknown type {name!r}")
 
 
-def _json_equal(a, b) -> bool:
-    """JSON equality: `true` is not `1`, `1` is `1.0`."""
+def json_equal(a, b) -> bool:
+    """Equal as data: `true` is not `1`, `2500` is `2500.0`, mappings ignore key order."""
     if isinstance(a, bool) or isinstance(b, bool):
         return isinstance(a, bool) and isinstance(b, bool) and a == b
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
         return a == b
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(_json_equal(x, y) for x, y in zip(a, b))
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(json_equal(x, y) for x, y in zip(a, b))
     if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(_json_equal(a[k], b[k]) for k in a)
+        return a.keys() == b.keys() and all(json_equal(a[k], b[k]) for k in a)
     return type(a) is type(b) and a == b
 
 
@@ -120,12 +120,12 @@ class Compiler:
         if all(isinstance(option, str) for option in options):
             allowed = frozenset(options)
             return lambda value: isinstance(value, str) and value in allowed
-        return lambda value: any(_json_equal(value, option) for option in options)
+        return lambda value: any(json_equal(value, option) for option in options)
 
     def k_const(self, constant, _schema) -> Check:
         if isinstance(constant, str):
             return lambda value: isinstance(value, str) and value == constant
-        return lambda value: _json_equal(value, constant)
+        return lambda value: json_equal(value, constant)
 
     def k_required(self, names, _schema) -> Check:
         return lambda value: not isinstance(value, dict) or all(name in value for name in names)
@@ -158,7 +158,7 @@ class Compiler:
         def check(value) -> bool:
             if not isinstance(value, list):
                 return True
-            return not any(_json_equal(value[i], value[j]) for i in range(len(value)) for j in range(i))
+            return not any(json_equal(value[i], value[j]) for i in range(len(value)) for j in range(i))
         return check
 
     def k_pattern(self, pattern, _schema) -> Check:

@@ -94,7 +94,8 @@ def validator_for_schema(schema: dict):
     return Draft202012Validator(schema, format_checker=checker)
 
 
-def _field(path) -> str:
+def field_path(path) -> str:
+    """`budget.overage.limit`, `scorecard[1].baseline`: how messages name a node."""
     out = ""
     for step in path:
         out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
@@ -103,7 +104,7 @@ def _field(path) -> str:
 
 def _explain(error, data) -> list[SchemaError]:
     path = tuple(error.absolute_path)
-    name = _field(path)
+    name = field_path(path)
     validator, value, schema = error.validator, error.instance, error.schema
     if validator == "required":
         missing = [key for key in error.validator_value if not (isinstance(value, dict) and key in value)]
@@ -111,7 +112,7 @@ def _explain(error, data) -> list[SchemaError]:
         out = []
         for key in missing:
             about = (schema.get("properties", {}).get(key) or {}).get("description", "")
-            out.append(SchemaError(path + (key,), f"`{_field(path + (key,))}` is missing; add it"
+            out.append(SchemaError(path + (key,), f"`{field_path(path + (key,))}` is missing; add it"
                                    + (f" ({_first_sentence(about)})" if about else ""), line, column))
         return out
     if validator in ("additionalProperties", "unevaluatedProperties") and isinstance(value, dict):

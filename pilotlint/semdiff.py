@@ -23,6 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
+from pilotlint.fastschema import json_equal
+
 EXPANSION, CONTRACTION, NEUTRAL = "expansion", "contraction", "neutral"
 GATED = ("owner", "authority", "use_case", "scope", "vendors", "data_access", "budget", "scorecard",
          "stop_rules", "status")
@@ -83,17 +85,7 @@ def field_name(path: tuple) -> str:
     return out
 
 
-def same(a, b) -> bool:
-    """Equal as data: `true` is not `1`, `2500` is `2500.0`, mappings ignore key order."""
-    if isinstance(a, bool) or isinstance(b, bool):
-        return type(a) is type(b) and a == b
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
-    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return a == b
-    return type(a) is type(b) and a == b
+same = json_equal  # equal as data: `true` is not `1`, `2500` is `2500.0`
 
 
 # -- raw field-by-field diff ---------------------------------------------------------

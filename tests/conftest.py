@@ -71,6 +71,18 @@ def git(cwd, *args, env=None, check=True) -> str:
     return proc.stdout.strip()
 
 
+# The sample's people and their (raw) author emails, and a pull-request author who is none of them.
+EMAILS = {"oleg": "oleg@acme.example", "maria": "maria@acme.example", "anna": "anna@acme.example",
+          "eve": "eve@evil.example", "tom": "tom@acme.example", "lena": "lena@acme.example"}
+
+
+def keypair(tmp_path: Path, name: str) -> tuple[Path, str]:
+    """A fresh ed25519 key (no passphrase): (private key file, public key line)."""
+    key = tmp_path / f"key-{name}"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(key)], check=True)
+    return key, Path(f"{key}.pub").read_text().strip()
+
+
 def init_repo(path: Path) -> Path:
     git(path, "init", "-q", "-b", "main")
     git(path, "add", "-A")

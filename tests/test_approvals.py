@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import TODAY, git, init_repo, run_cli
+from conftest import TODAY, git, init_repo, keypair, run_cli
 from pilotlint import approvals
 from pilotlint.config import Config
 from pilotlint.load import load_text
@@ -29,10 +28,6 @@ def data(text: str):
     return load_text(text).data
 
 
-def keypair(tmp_path: Path, name: str) -> tuple[Path, str]:
-    key = tmp_path / f"key-{name}"
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(key)], check=True)
-    return key, Path(f"{key}.pub").read_text().strip()
 
 
 def config(**people) -> Config:

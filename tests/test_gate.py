@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import TODAY, git, init_repo, run_cli
+from conftest import EMAILS, TODAY, git, init_repo, keypair, run_cli
 from examples_runner import apply_example
 from pilotlint.catalogue import catalogue
 
-EMAILS = {"oleg": "oleg@acme.example", "maria": "maria@acme.example", "anna": "anna@acme.example",
-          "eve": "eve@evil.example", "tom": "tom@acme.example", "lena": "lena@acme.example"}
 CHARTER = "pilots/outbound-drafts/charter.yaml"
 NORDICS = {"charter": "scope: {regions: [DACH, Nordics]}"}
 
@@ -26,10 +23,6 @@ def commit(repo: Path, message: str, who: str = "eve", date: str = "2026-11-20T1
     return git(repo, "rev-parse", "HEAD")
 
 
-def keypair(tmp_path: Path, name: str) -> tuple[Path, str]:
-    key = tmp_path / f"key-{name}"
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(key)], check=True)
-    return key, Path(f"{key}.pub").read_text().strip()
 
 
 def make_repo(sample: Path, base: dict | None = None) -> Path:

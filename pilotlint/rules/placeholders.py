@@ -21,6 +21,7 @@ import re
 from pilotlint.config import rule_matches
 from pilotlint.engine import Hit, rule
 from pilotlint.model import Pilot, Workspace
+from pilotlint.schema import field_path
 
 MARKER = re.compile(r"<fill(?::[^<>\n]*)?>")
 PREFIX = "<fill: "
@@ -44,11 +45,6 @@ def iter_placeholders(data, path: tuple = ()):
             yield from iter_placeholders(value, path + (index,))
 
 
-def _field(path: tuple) -> str:
-    out = ""
-    for step in path:
-        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
-    return out
 
 
 @rule("PL009")
@@ -58,7 +54,7 @@ def unfilled_placeholder(pilot: Pilot, ws: Workspace):
             continue
         for path, text in iter_placeholders(doc.data):
             what = MARKER.search(text).group()[len("<fill"):-1].lstrip(":").strip()
-            yield Hit(doc, path, f"`{_field(path)}` is still to be filled in: {what or 'its value'} "
+            yield Hit(doc, path, f"`{field_path(path)}` is still to be filled in: {what or 'its value'} "
                       "(replace the quoted `<fill: ...>` marker)")
 
 
