@@ -174,8 +174,27 @@ def _prescan(text: str, limits: dict) -> None:
                                     "flatten the document", mark.line + 1, mark.column + 1)
             elif cls is yaml.SequenceEndEvent or cls is yaml.MappingEndEvent:
                 depth -= 1
-    except yaml.YAMLError:
+    except yaml.MarkedYAMLError as exc:
+        _depth_error(exc, limits)
         return  # reported by the real parse, which stops at the same place
+    except yaml.YAMLError:
+        return
+
+
+# libyaml 0.2.6 (bundled with PyYAML 6.0.4) stops at 1,000 levels with its own error; the
+# scanner reads ahead of the event stream, so that error can come before our count sees
+# the levels. It is the same finding as ours: too deep, never a syntax error.
+_LIBYAML_DEPTH = "maximum nesting depth"
+
+
+def _depth_error(exc: yaml.MarkedYAMLError, limits: dict) -> None:
+    """Raise PL008 when libyaml itself refused the nesting depth (any libyaml version)."""
+    if _LIBYAML_DEPTH not in f"{exc.context} {exc.problem}":
+        return
+    mark = exc.problem_mark or exc.context_mark
+    limit = min(limits["max_depth"], _PRESCAN_DEPTH)
+    raise LoadError("PL008", f"nesting deeper than {limit} levels (limits.max_depth); flatten the document",
+                    mark.line + 1 if mark else 1, mark.column + 1 if mark else 1) from None
 
 
 def load_text(text: str, limits: dict = DEFAULT_LIMITS, *, positions: bool = True) -> Loaded:
@@ -195,6 +214,7 @@ def load_text(text: str, limits: dict = DEFAULT_LIMITS, *, positions: bool = Tru
             raise LoadError("PL001", "the file holds more than one YAML document (`---`); put each "
                             "document in a file of its own", extra.start_mark.line + 1, 1)
     except yaml.MarkedYAMLError as exc:
+        _depth_error(exc, limits)
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
         raise LoadError("PL001", f"invalid YAML: {message}", mark.line + 1 if mark else 1,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 from pathlib import Path
 
 import pytest
@@ -241,8 +243,28 @@ def test_check_warns_until_the_owner_approves_in_a_commit_of_their_own(sample):
     assert "not committed yet" in _check(repo)[0]["message"]        # pending: no PL902 before the commit
     _commit(repo, "oleg")
     assert _check(repo) == []
-    without_git = _check(repo, "--no-git")
-    assert [f["rule"] for f in without_git] == ["PL901"] and "without git" in without_git[0]["message"]
+    assert _check(repo, "--no-git") == []
+
+
+def test_without_git_a_clean_repository_with_no_approvals_passes_strict(sample, tmp_path):
+    """No PL901 outside git or with --no-git (an author-proven approval cannot be seen there);
+    the same repository inside git, with no approval commit, still warns."""
+    for path in sample.glob("pilots/*/approvals"):
+        shutil.rmtree(path)
+    strict = ("check", "--strict", "--format", "json", "--today", TODAY)
+    outside = run_cli(*strict, cwd=sample)
+    assert outside.code == 0, outside
+    assert run_cli(*strict, "--no-git", cwd=sample).code == 0
+    init_repo(sample)
+    inside = run_cli(*strict, cwd=sample)
+    assert inside.code == 1 and "PL901" in inside.rules()
+    assert run_cli(*strict, "--no-git", cwd=sample).code == 0
+
+
+def test_without_git_a_wrong_person_or_a_bad_signature_is_still_PL902(sample, tmp_path):
+    run_cli("approve", "outbound-drafts", "--as", "maria", "--today", "2026-11-20", cwd=sample)
+    found = _check(sample, "--no-git")
+    assert [f["rule"] for f in found] == ["PL902"] and "wrong person" in found[0]["message"]
 
 
 def test_check_reports_an_approval_by_the_wrong_person_as_PL902(sample):

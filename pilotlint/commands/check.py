@@ -33,11 +33,18 @@ def report_options(func):
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @report_options
 @click.option("--new-since", metavar="REF", help="Report only findings that REF did not already have.")
-@click.option("--no-git", is_flag=True, help="Do not read git history (skips freeze and approval checks).")
+@click.option("--no-git", is_flag=True,
+              help="Do not read git history: no PL901 and no PL202 from history; PL902 only for what "
+                   "needs no history (a person without the authority, a signature that does not verify).")
 @click.pass_context
 def check_command(ctx, paths, fmt, output, select, ignore, fail_on, strict, show_suppressed, today,
                   new_since, no_git):
     """Lint pilot documents: files or directories (default: the configured paths).
+
+    Inside a git repository the history is read too: the approvals' commits (PL901,
+    PL902) and commits made during a scope freeze (PL202). Outside a repository, or with
+    --no-git, those checks are skipped, because an approval proven by the author of its
+    commit cannot be seen without history; a signed approval still verifies.
 
     Exits 0 when there is no error finding, 1 when there is, 2 on a usage or
     configuration error. Pre-commit passes file names after `--`, so a file named

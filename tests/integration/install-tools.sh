@@ -18,6 +18,21 @@ fi
 "$TOOLS/venv/bin/python" -m pip install --quiet --disable-pip-version-check \
     "pre-commit==4.7.0" "check-jsonschema==0.39.0" "zizmor==1.32.0"
 
+# The oldest release of every dependency that pyproject.toml allows (`>=X` becomes `==X`),
+# for tests/test_oldest_dependencies.py: a fresh install gets the newest, and both must pass.
+if [ ! -x "$TOOLS/oldest/bin/python" ]; then
+    "$PYTHON" -m venv "$TOOLS/oldest"
+fi
+oldest=$("$PYTHON" - "$(dirname "$0")/../../pyproject.toml" <<'PY'
+import re, sys, tomllib
+with open(sys.argv[1], "rb") as handle:
+    deps = tomllib.load(handle)["project"]["dependencies"]
+print(" ".join(re.sub(r"\s*>=\s*", "==", dep) for dep in deps))
+PY
+)
+# shellcheck disable=SC2086  # one word per requirement
+"$TOOLS/oldest/bin/python" -m pip install --quiet --disable-pip-version-check $oldest "pytest>=8" "hypothesis>=6"
+
 if ! command -v npm >/dev/null 2>&1; then
     echo "install-tools: npm is missing (apt-get install -y nodejs npm)" >&2
     exit 1
