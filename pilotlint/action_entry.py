@@ -76,7 +76,7 @@ def event_base() -> str:
 
 
 def gate_available() -> bool:
-    return importlib.util.find_spec("pilotlint.commands.gate") is not None
+    return importlib.util.find_spec("pilotlint.cli.gate") is not None
 
 
 def build_command(json_out: Path, summary_out: Path | None) -> tuple[str, list[str]]:
@@ -131,7 +131,7 @@ def report_from_json(command: str, data: dict):
 
 def markdown_escape(text: str) -> str:
     """Document text in Markdown: no tables broken, no HTML, links, mentions or hidden text."""
-    from pilotlint.markdown import md
+    from pilotlint.report.markdown import md
 
     return md(text)
 
@@ -139,7 +139,7 @@ def markdown_escape(text: str) -> str:
 def check_summary(report) -> str:
     """The Markdown verdict for a `check` run (the gate writes its own)."""
     from pilotlint.findings import counts
-    from pilotlint.markdown import md_code
+    from pilotlint.report.markdown import md_code
 
     total = counts(report.findings)
     icon = "❌" if report.failed else "✅"

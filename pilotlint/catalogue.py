@@ -1,4 +1,4 @@
-"""The rule catalogue: `rules/*.yaml`, one file per rule family, read as data."""
+"""The rule catalogue: `catalogue/*.yaml`, one file per rule family, read as data."""
 
 from __future__ import annotations
 
@@ -29,10 +29,10 @@ class RuleInfo:
 
 @cache
 def catalogue() -> dict[str, RuleInfo]:
-    from pilotlint.load import load_text  # our C-parser loader: 3x faster than yaml.safe_load
+    from pilotlint.documents.load import load_text  # our C-parser loader: 3x faster than yaml.safe_load
 
     rules: dict[str, RuleInfo] = {}
-    for file in sorted(data_dir("rules").glob("*.yaml")):
+    for file in sorted(data_dir("catalogue").glob("*.yaml")):
         family = load_text(file.read_text(encoding="utf-8"), {"max_file_bytes": 1 << 22, "max_depth": 64,
                                                               "max_nodes": 1_000_000}).data
         for entry in family.get("rules", []):

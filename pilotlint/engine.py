@@ -12,9 +12,9 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable
 
-from pilotlint.config import Config, ConfigError, rule_matches
+from pilotlint.documents.config import Config, ConfigError, rule_matches
 from pilotlint.findings import Finding
-from pilotlint.model import Document, Workspace, iter_yaml_files, read_document
+from pilotlint.documents.model import Document, Workspace, iter_yaml_files, read_document
 
 # Rule families, imported when a check runs (each registers its rules on import).
 RULE_MODULES = (
@@ -166,8 +166,8 @@ def _pilot_folder(file: Path, configured: list[Path]) -> Path | None:
 
 
 def run(request: Request, *, extra_findings: Iterable[Finding] = ()) -> Result:
-    from pilotlint.schema import validate
-    from pilotlint.suppress import apply_suppressions
+    from pilotlint.documents.schema import validate
+    from pilotlint.documents.suppress import apply_suppressions
 
     ws, findings = build_workspace(request)
     config = request.config
@@ -180,7 +180,7 @@ def run(request: Request, *, extra_findings: Iterable[Finding] = ()) -> Result:
             for error in validate(doc.kind, doc.data):
                 findings.append(Finding("PL002", "error", doc.path, error.line, error.column, pilot, error.message))
     if request.use_git:
-        from pilotlint import gitrepo
+        from pilotlint.history import git as gitrepo
 
         ws.git = gitrepo.open_quietly(request.root)
     rules = load_rules()
@@ -194,7 +194,7 @@ def run(request: Request, *, extra_findings: Iterable[Finding] = ()) -> Result:
                 severity = hit.severity or default_severity(item.id)
                 findings.append(Finding(item.id, severity, hit.doc.path, line, column, hit.doc.pilot, hit.message))
     if config.extra:
-        from pilotlint.policies import run_policies
+        from pilotlint.documents.policies import run_policies
 
         findings.extend(run_policies(config, ws))
     findings.extend(extra_findings)

@@ -28,12 +28,12 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Mapping
 
-from pilotlint import approvals as appr
-from pilotlint import semdiff
-from pilotlint.config import CONFIG_NAME, Config, ConfigError, config_from_text, rule_matches
+from pilotlint.history import approvals as appr
+from pilotlint.history import semdiff
+from pilotlint.documents.config import CONFIG_NAME, Config, ConfigError, config_from_text, rule_matches
 from pilotlint.findings import Finding
-from pilotlint.gitrepo import OversizedBlob, Repo
-from pilotlint.load import DEFAULT_LIMITS, LoadError, load_text, locate, read_text
+from pilotlint.history.git import OversizedBlob, Repo
+from pilotlint.documents.load import DEFAULT_LIMITS, LoadError, load_text, locate, read_text
 
 CONTROLS = ("approve_vendors", "pause", "define_metrics", "reject_scope", "own_budget")
 BUDGET_COMPONENTS = ("software", "model_usage", "outside_help", "staff_time")
@@ -297,7 +297,7 @@ class Gate:
     # -- PL802-PL806 ---------------------------------------------------------------------
 
     def _expansion_checks(self, pilot, expansions, charter: _Doc, base_charter, head_docs) -> None:
-        from pilotlint.scorecard import parse_date, verdict
+        from pilotlint.governance.scorecard import parse_date, verdict
 
         notes = sorted((d for d in head_docs.values() if d.kind == "WeeklyNote" and d.pilot == pilot
                         and isinstance(d.get("week"), str)), key=lambda d: d.get("week"))
@@ -370,7 +370,7 @@ class Gate:
                      f"{'there is no rollback plan' if rollback is None else 'the old workflow needs ' + ', '.join(lacks)}")
 
     def _data(self, pilot, expansions, charter: _Doc, base_charter) -> None:
-        from pilotlint.scorecard import parse_date
+        from pilotlint.governance.scorecard import parse_date
 
         def items(doc):
             value = doc.get("data_access") if doc is not None else None
@@ -402,7 +402,7 @@ class Gate:
                          "use; record a new review of the wider access (`legal_review.on`)")
 
     def _freeze(self, pilot, changes, charter: _Doc, base_charter) -> None:
-        from pilotlint.scorecard import parse_date
+        from pilotlint.governance.scorecard import parse_date
 
         frozen = [c for c in changes if c.field and _top(c.field) in semdiff.FREEZE_FIELDS]
         if not frozen:
@@ -469,7 +469,7 @@ class Gate:
 # -- small helpers ---------------------------------------------------------------------------
 
 def _parse(path: str, raw: bytes, limits) -> _Doc:
-    from pilotlint.revdocs import parse_document
+    from pilotlint.history.revdocs import parse_document
 
     if isinstance(raw, OversizedBlob):
         doc = _Doc(path, None, "", f"{raw.size:,} bytes")

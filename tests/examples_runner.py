@@ -1,4 +1,4 @@
-"""Apply a catalogue example (rules/*.yaml) to a copy of the sample repository."""
+"""Apply a catalogue example (catalogue/*.yaml) to a copy of the sample repository."""
 
 from __future__ import annotations
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from conftest import TODAY, git, init_repo, keypair, run_cli
-from pilotlint import approvals
-from pilotlint.config import Config
-from pilotlint.load import load_text
+from pilotlint.history import approvals
+from pilotlint.documents.config import Config
+from pilotlint.documents.load import load_text
 
 CHARTER = """\
 apiVersion: pilotlint/v1

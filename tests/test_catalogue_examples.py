@@ -1,4 +1,4 @@
-"""Every example in rules/*.yaml is a test: a failing example produces its rule, a passing one does not."""
+"""Every example in catalogue/*.yaml is a test: a failing example produces its rule, a passing one does not."""
 
 from __future__ import annotations
 

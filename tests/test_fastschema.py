@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pilotlint.fastschema import compile_schema
-from pilotlint.load import load_text
-from pilotlint.schema import SCHEMA_FILES, _validator, is_iso_date, schema_for
+from pilotlint.documents.fastschema import compile_schema
+from pilotlint.documents.load import load_text
+from pilotlint.documents.schema import SCHEMA_FILES, _validator, is_iso_date, schema_for
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

@@ -333,7 +333,7 @@ def test_the_summary_is_appended_escaped_and_bounded(repo, tmp_path):
 
 
 def test_a_long_summary_is_truncated_with_a_notice():
-    from pilotlint.commands.gate import render_summary
+    from pilotlint.cli.gate import render_summary
     from pilotlint.findings import Finding, Report
 
     findings = [Finding("PL302", "error", f"pilots/p{n}/charter.yaml", n, 1, f"p{n}", "x" * 2000 + " | <b>")

@@ -1,4 +1,4 @@
-"""pilotlint.gitrepo: the one module that runs git."""
+"""pilotlint.history.git: the one module that runs git."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import git, init_repo
-from pilotlint.gitrepo import Commit, GitError, OversizedBlob, Repo, open_quietly
+from pilotlint.history.git import Commit, GitError, OversizedBlob, Repo, open_quietly
 
 
 @pytest.fixture
@@ -66,7 +66,7 @@ def test_open_quietly(repo):
 
 def test_dubious_ownership_message(repo, monkeypatch):
     """Simulated: git's own message for a repository owned by someone else."""
-    from pilotlint import gitrepo
+    from pilotlint.history import git as gitrepo
 
     message = gitrepo._explain_open_failure(repo, "fatal: detected dubious ownership in repository at '/x'\n")
     assert "safe.directory" in message and str(repo) in message

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pilotlint.load import LoadError, load_text, locate
+from pilotlint.documents.load import LoadError, load_text, locate
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

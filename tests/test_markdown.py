@@ -1,4 +1,4 @@
-"""`pilotlint.markdown.md`: any text, rendered by GitHub's engine, stays exactly that text."""
+"""`pilotlint.report.markdown.md`: any text, rendered by GitHub's engine, stays exactly that text."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gfm_html import Tree, live_text_problems, render
-from pilotlint.markdown import ZWSP, md, md_code, mermaid_label
+from pilotlint.report.markdown import ZWSP, md, md_code, mermaid_label
 
 HOSTILE = [
     "a | b", "a \\| b", "<script>alert(1)</script>", "@everyone", "@org/team please look", "#123", "GH-1 #1",

@@ -148,8 +148,8 @@ def test_stop_level_warning_on_the_latest_reading(cli, sample):
 
 def test_verdict_agrees_with_the_readings_the_rules_see(sample):
     """The verdict the gate and summary use is read from the same notes the rules read."""
-    from pilotlint.load import load_text
-    from pilotlint.scorecard import verdict
+    from pilotlint.documents.load import load_text
+    from pilotlint.governance.scorecard import verdict
 
     charter = load_text((sample / PILOT / "charter.yaml").read_text(encoding="utf-8")).data
     latest = load_text((sample / PILOT / "notes" / "2026-W47.yaml").read_text(encoding="utf-8")).data

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pilotlint.scorecard import (
+from pilotlint.governance.scorecard import (
     Reading, metric_level, parse_date, triggered_stop_rules, verdict, week_start,
 )
 
@@ -228,7 +228,7 @@ def test_week_start(week, monday):
     (None, None, None),
 ])
 def test_stop_rule_readers(stop_rule, condition, cycles):
-    from pilotlint.scorecard import stop_rule_condition, stop_rule_cycles
+    from pilotlint.governance.scorecard import stop_rule_condition, stop_rule_cycles
 
     assert stop_rule_condition(stop_rule) == condition
     assert stop_rule_cycles(stop_rule) == cycles

@@ -7,8 +7,8 @@ import copy
 import pytest
 
 from conftest import EXAMPLES
-from pilotlint.load import load_text
-from pilotlint.semdiff import (CONTRACTION, EXPANSION, NEUTRAL, Change, diff_documents, diff_workspaces,
+from pilotlint.documents.load import load_text
+from pilotlint.history.semdiff import (CONTRACTION, EXPANSION, NEUTRAL, Change, diff_documents, diff_workspaces,
                                effects, expansions)
 
 CHARTER_PATH = "pilots/outbound-drafts/charter.yaml"

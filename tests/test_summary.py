@@ -12,7 +12,7 @@ import yaml
 
 from conftest import REPO, TODAY, git, init_repo
 from gfm_html import Tree, live_text_problems, render
-from pilotlint.markdown import ZWSP
+from pilotlint.report.markdown import ZWSP
 
 PILOT = "outbound-drafts"
 ENV = {"PYTHONPATH": str(REPO)}

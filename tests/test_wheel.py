@@ -40,8 +40,8 @@ def test_wheel_carries_schemas_rules_and_templates(installed):
 
     _, wheel = installed
     names = zipfile.ZipFile(wheel).namelist()
-    assert "pilotlint/schemas/charter.json" in names
-    assert any(n.startswith("pilotlint/catalogue/") and n.endswith(".yaml") for n in names)
+    assert "pilotlint/data/schemas/charter.json" in names
+    assert any(n.startswith("pilotlint/data/catalogue/") and n.endswith(".yaml") for n in names)
     assert any(n.startswith("pilotlint/templates/") for n in names)
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pilotlint.approvals import Judgement, approval_target, charter_hash, judge
+from pilotlint.history.approvals import Judgement, approval_target, charter_hash, judge
 from pilotlint.engine import Hit, rule
-from pilotlint.model import Document, Pilot, Workspace
+from pilotlint.documents.model import Document, Pilot, Workspace
 
 
 def _repo_path(ws: Workspace, doc: Document) -> str | None:
@@ -62,7 +62,7 @@ def _previous_charter(ws: Workspace, charter: Document, commit):
         raw = ws.git.read(commit.parents[0], path)
         if raw is None:
             return None
-        from pilotlint.load import load_text, read_text
+        from pilotlint.documents.load import load_text, read_text
 
         return load_text(read_text(raw, ws.config.limits), ws.config.limits).data
     except Exception:

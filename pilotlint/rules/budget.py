@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pilotlint.engine import Hit, rule
-from pilotlint.model import Pilot, Workspace
+from pilotlint.documents.model import Pilot, Workspace
 from pilotlint.rules.ownership import charter_owner, is_number, person_text
 
 COMPONENTS = {

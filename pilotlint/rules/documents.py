@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 from pilotlint.engine import Hit, rule
-from pilotlint.model import Pilot, Workspace
+from pilotlint.documents.model import Pilot, Workspace
 
 # Where person ids appear, by kind: paths with `*` for "every item / every value".
 PERSON_FIELDS = {

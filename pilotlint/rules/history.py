@@ -46,7 +46,7 @@ def windows(charter) -> list[tuple[int, date, date, str]]:
 
 
 def _frozen_changes(old, new) -> list:
-    from pilotlint.semdiff import diff_documents
+    from pilotlint.history.semdiff import diff_documents
 
     if old is None or new is None:
         return []
@@ -73,8 +73,8 @@ def scope_freeze(ws):
     repo = ws.git
     if repo is None:
         return
-    from pilotlint.gitrepo import GitError
-    from pilotlint.revdocs import parse_document
+    from pilotlint.history.git import GitError
+    from pilotlint.history.revdocs import parse_document
 
     frozen = {}  # repository path of the charter -> (charter document, its windows)
     for pilot in ws.pilots.values():

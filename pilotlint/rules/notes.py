@@ -6,9 +6,9 @@ import re
 from datetime import date, timedelta
 
 from pilotlint.engine import Hit, rule
-from pilotlint.model import Pilot, Workspace
+from pilotlint.documents.model import Pilot, Workspace
 from pilotlint.rules.ownership import charter_owner, person_text
-from pilotlint.scorecard import parse_date as _date  # YYYY-MM-DD only, as the schema
+from pilotlint.governance.scorecard import parse_date as _date  # YYYY-MM-DD only, as the schema
 
 _NOTE_KEYS = {
     "changes": ("what changed this week", "`changes: []` when nothing did"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from pilotlint.engine import Hit, rule
-from pilotlint.model import Pilot, Workspace
+from pilotlint.documents.model import Pilot, Workspace
 
 AUTHORITIES = {
     "approve_vendors": "approve vendors",

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import re
 
-from pilotlint.config import rule_matches
+from pilotlint.documents.config import rule_matches
 from pilotlint.engine import Hit, rule
-from pilotlint.model import Pilot, Workspace
-from pilotlint.schema import field_path
+from pilotlint.documents.model import Pilot, Workspace
+from pilotlint.documents.schema import field_path
 
 MARKER = re.compile(r"<fill(?::[^<>\n]*)?>")
 PREFIX = "<fill: "

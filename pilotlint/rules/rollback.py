@@ -5,9 +5,9 @@ from __future__ import annotations
 import posixpath
 
 from pilotlint.engine import Hit, rule
-from pilotlint.model import Pilot, Workspace
+from pilotlint.documents.model import Pilot, Workspace
 from pilotlint.rules.ownership import is_number, person_text
-from pilotlint.scorecard import parse_date as _date  # YYYY-MM-DD only, as the schema
+from pilotlint.governance.scorecard import parse_date as _date  # YYYY-MM-DD only, as the schema
 
 SAVED = {
     "data_export": "a fresh export of the affected data",

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from pilotlint.engine import Hit, rule
-from pilotlint.model import Pilot, Workspace
-from pilotlint.scorecard import fmt, is_number, parse_date
+from pilotlint.documents.model import Pilot, Workspace
+from pilotlint.governance.scorecard import fmt, is_number, parse_date
 
 MIN_METRICS, MAX_METRICS = 3, 5
 

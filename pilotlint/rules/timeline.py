@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from pilotlint.engine import Hit, rule
-from pilotlint.model import Pilot, Workspace
-from pilotlint.scorecard import (
+from pilotlint.documents.model import Pilot, Workspace
+from pilotlint.governance.scorecard import (
     LEVELS, StopRuleTrigger, add_days, fmt, metric_level, parse_date, readings, scorecard_metrics,
     stop_rule_condition, stop_rule_cycles, triggered_stop_rules, week_start,
 )

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 with atheris.instrument_imports():
     import yaml  # noqa: F401  (the Python side of PyYAML is instrumented too)
 
-    from pilotlint.load import DEFAULT_LIMITS, LDict, LList, LoadError, load_text, read_text
+    from pilotlint.documents.load import DEFAULT_LIMITS, LDict, LList, LoadError, load_text, read_text
 
 LIMITS = dict(DEFAULT_LIMITS, max_file_bytes=65536)
 

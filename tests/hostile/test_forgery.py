@@ -176,8 +176,8 @@ def test_editing_covers_of_an_authored_approval_makes_it_hers(sample):
     repo = make_repo(sample, base_commits=[_approved_base()])
     apply_example(repo, NORDICS)
     commit(repo, "Add the Nordics")
-    from pilotlint.approvals import charter_hash
-    from pilotlint.load import load_text
+    from pilotlint.history.approvals import charter_hash
+    from pilotlint.documents.load import load_text
 
     current = charter_hash(load_text((repo / CHARTER).read_text()).data)
     path = repo / APPROVALS / "2026-11-01-oleg.yaml"
@@ -195,8 +195,8 @@ def test_editing_covers_of_a_signed_approval_breaks_its_signature(sample, keys):
                      base_commits=[_approved_base(keys)])
     apply_example(repo, NORDICS)
     commit(repo, "Add the Nordics")
-    from pilotlint.approvals import charter_hash
-    from pilotlint.load import load_text
+    from pilotlint.history.approvals import charter_hash
+    from pilotlint.documents.load import load_text
 
     current = charter_hash(load_text((repo / CHARTER).read_text()).data)
     path = repo / APPROVALS / "2026-11-01-oleg.yaml"
@@ -216,8 +216,8 @@ def test_a_signed_approval_of_another_pilot_does_not_move(sample, keys):
     assert result.code == 0, result
     other = next((repo / "pilots/support-triage/approvals").glob("*.yaml"))
     apply_example(repo, NORDICS)
-    from pilotlint.approvals import charter_hash
-    from pilotlint.load import load_text
+    from pilotlint.history.approvals import charter_hash
+    from pilotlint.documents.load import load_text
 
     current = charter_hash(load_text((repo / CHARTER).read_text()).data)
     (repo / APPROVALS).mkdir(exist_ok=True)
@@ -319,8 +319,8 @@ def test_moving_scope_behind_an_x_key_is_seen(repo):
 
 
 def test_an_x_key_inside_a_gated_field_is_part_of_the_hash(repo):
-    from pilotlint.approvals import charter_hash
-    from pilotlint.load import load_text
+    from pilotlint.history.approvals import charter_hash
+    from pilotlint.documents.load import load_text
 
     before = charter_hash(load_text((repo / CHARTER).read_text()).data)
     apply_example(repo, {"charter": "scope: {x-regions-extra: [Nordics]}"})

@@ -21,9 +21,9 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from conftest import EXAMPLES  # noqa: E402
-from pilotlint.approvals import GATED_FIELDS, charter_hash  # noqa: E402
-from pilotlint.load import DEFAULT_LIMITS, LDict, LList, LoadError, load_text, read_text  # noqa: E402
-from pilotlint.semdiff import diff_documents  # noqa: E402
+from pilotlint.history.approvals import GATED_FIELDS, charter_hash  # noqa: E402
+from pilotlint.documents.load import DEFAULT_LIMITS, LDict, LList, LoadError, load_text, read_text  # noqa: E402
+from pilotlint.history.semdiff import diff_documents  # noqa: E402
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])  # YAML dumps

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from pilotlint.config import CONFIG_NAME, Config, ConfigError, config_from_text
-from pilotlint.gitrepo import GitError, OversizedBlob, Repo
-from pilotlint.load import LoadError, load_text, read_text
-from pilotlint.model import YAML_SUFFIXES
+from pilotlint.documents.config import CONFIG_NAME, Config, ConfigError, config_from_text
+from pilotlint.history.git import GitError, OversizedBlob, Repo
+from pilotlint.documents.load import LoadError, load_text, read_text
+from pilotlint.documents.model import YAML_SUFFIXES
 
 KINDS = ("Charter", "WeeklyNote", "RollbackPlan", "Approval")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from pilotlint.commands.common import UsageFailure, discover, write_output
+from pilotlint.cli.common import UsageFailure, discover, write_output
 
 FORMATS = ("text", "json", "markdown")
 _MARK = {"added": "+", "removed": "-", "changed": "~"}
@@ -15,7 +15,7 @@ _MARK = {"added": "+", "removed": "-", "changed": "~"}
 
 def open_repo(root: Path):
     """The repository for a command that needs one; exit 2 with git's reason otherwise."""
-    from pilotlint.gitrepo import GitError, Repo
+    from pilotlint.history.git import GitError, Repo
 
     try:
         return Repo.open(root)
@@ -42,9 +42,9 @@ def diff_command(ctx, base, head, fmt, output, pilots):
     neutral (SPEC §3); changes of fields that are not gated are listed as neutral.
     Exit 0, or 2 when a ref does not exist or git cannot be read.
     """
-    from pilotlint.gitrepo import GitError
-    from pilotlint.revdocs import documents_at, layout_for
-    from pilotlint.semdiff import diff_workspaces
+    from pilotlint.history.git import GitError
+    from pilotlint.history.revdocs import documents_at, layout_for
+    from pilotlint.history.semdiff import diff_workspaces
 
     config, root = discover(ctx, Path.cwd())
     repo = open_repo(root)
@@ -78,7 +78,7 @@ def diff_command(ctx, base, head, fmt, output, pilots):
 
 def value_text(value, limit: int = 120) -> str:
     """A value on one line: JSON, so control characters and escapes cannot reach the terminal."""
-    from pilotlint.semdiff import plain
+    from pilotlint.history.semdiff import plain
 
     text = json.dumps(plain(value), ensure_ascii=False, separators=(", ", ": "), default=str)
     text = "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in text)
@@ -133,7 +133,7 @@ def render_text(base_sha: str, head_sha: str, changes, problems) -> str:
 
 def md(value) -> str:
     try:
-        from pilotlint.markdown import md as escape
+        from pilotlint.report.markdown import md as escape
     except ImportError:  # pragma: no cover - the shared escaper is part of the package
         escape = None
     if escape is not None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from pilotlint.load import locate
+from pilotlint.documents.load import locate
 from pilotlint.resources import data_dir
 
 SCHEMA_FILES = {
@@ -63,7 +63,7 @@ def _validator(kind: str):
 
 @cache
 def _fast_check(kind: str):
-    from pilotlint.fastschema import compile_schema
+    from pilotlint.documents.fastschema import compile_schema
 
     return compile_schema(schema_for(kind), {"date": is_iso_date})
 

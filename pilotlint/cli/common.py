@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from pilotlint.config import Config, ConfigError, find_config, load_config
+from pilotlint.documents.config import Config, ConfigError, find_config, load_config
 
 
 class UsageFailure(click.ClickException):
@@ -45,7 +45,7 @@ def discover(ctx: click.Context, start: Path) -> tuple[Config, Path]:
     output are then relative to the repository, as GitHub expects), else the
     configuration's folder, else the current directory.
     """
-    from pilotlint.gitrepo import find_toplevel
+    from pilotlint.history.git import find_toplevel
 
     explicit = (ctx.find_root().obj or {}).get("config_file")
     try:

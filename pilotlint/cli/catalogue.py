@@ -6,7 +6,7 @@ import json
 
 import click
 
-from pilotlint.commands.common import UsageFailure
+from pilotlint.cli.common import UsageFailure
 
 
 @click.command("rules")
@@ -98,7 +98,7 @@ def schema_command(kind):
     editor at it with a first line such as
     `# yaml-language-server: $schema=charter.json`.
     """
-    from pilotlint.schema import SCHEMA_FILES, schema_for
+    from pilotlint.documents.schema import SCHEMA_FILES, schema_for
 
     names = {k.lower(): k for k in SCHEMA_FILES}
     names.update({v.removesuffix(".json"): k for k, v in SCHEMA_FILES.items()})

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from pilotlint.config import Config
+from pilotlint.documents.config import Config
 from pilotlint.findings import Finding, Suppression
-from pilotlint.load import LDict, LoadError, Problem, load_text, locate, read_text
-from pilotlint.suppress import parse_suppressions
+from pilotlint.documents.load import LDict, LoadError, Problem, load_text, locate, read_text
+from pilotlint.documents.suppress import parse_suppressions
 
 API_VERSION = "pilotlint/v1"
 KINDS = ("Charter", "WeeklyNote", "RollbackPlan", "Approval", "Config", "Policy")

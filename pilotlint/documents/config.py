@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pilotlint.load import DEFAULT_LIMITS, LDict, LoadError, load_text, read_text
+from pilotlint.documents.load import DEFAULT_LIMITS, LDict, LoadError, load_text, read_text
 
 CONFIG_NAME = ".pilotlint.yaml"
 DEFAULT_UNSUPPRESSIBLE = ("PL8", "PL9")
@@ -85,7 +85,7 @@ def config_from_text(text: str, path: Path) -> Config:
     data = loaded.data
     if not isinstance(data, dict):
         raise ConfigError("the configuration must be a mapping (apiVersion, kind: Config, ...)", path, 1)
-    from pilotlint.schema import validate  # late: jsonschema is only needed for a config
+    from pilotlint.documents.schema import validate  # late: jsonschema is only needed for a config
 
     for error in validate("Config", data):
         raise ConfigError(error.message, path, error.line)

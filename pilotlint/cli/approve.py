@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from pilotlint.commands.common import UsageFailure, discover, today_option
+from pilotlint.cli.common import UsageFailure, discover, today_option
 
 _PILOT_ID = r"[a-z0-9][a-z0-9-]*\Z"
 
@@ -32,8 +32,8 @@ def approve_command(ctx, pilot, person, for_config, keyfile, decision, note, tod
     """
     import re
 
-    from pilotlint import approvals
-    from pilotlint.load import LoadError, load_text
+    from pilotlint.history import approvals
+    from pilotlint.documents.load import LoadError, load_text
 
     if for_config == bool(pilot):
         raise UsageFailure("name a PILOT to approve its charter, or pass --config (not both)")
@@ -103,7 +103,7 @@ def approve_command(ctx, pilot, person, for_config, keyfile, decision, note, tod
 def _find_charter(config, root: Path, pilot: str, today):
     """The charter whose `pilot:` is PILOT: `<path>/<pilot>/charter.yaml` first, then a search."""
     from pilotlint.engine import Request, build_workspace
-    from pilotlint.model import read_document
+    from pilotlint.documents.model import read_document
 
     base = config.directory or root
     for path in config.paths:
@@ -112,7 +112,7 @@ def _find_charter(config, root: Path, pilot: str, today):
             doc, _ = read_document(candidate, candidate.as_posix(), config, ours_by_path=True)
             if doc is not None and doc.kind == "Charter" and doc.pilot == pilot:
                 return doc
-    from pilotlint.config import ConfigError
+    from pilotlint.documents.config import ConfigError
 
     try:
         ws, _ = build_workspace(Request(paths=[], config=config, root=root, today=today, use_git=False))

@@ -224,7 +224,7 @@ def judge(approval: Any, charter_at_head: Any, base_config, *, previous_charter:
           require_signed: bool | None = None, config_at_head: Any = None) -> Judgement:
     """Does this approval document count for the charter (or config) as it stands at head?
 
-    `base_config` (a pilotlint.config.Config) supplies people, emails, signing keys,
+    `base_config` (a pilotlint.documents.config.Config) supplies people, emails, signing keys,
     admins and `gate.require_signed`. `author_email` is the raw author email of the commit
     that added the approval (None when unknown). For a `target: config` approval pass the
     head config's data as `config_at_head`.

@@ -14,13 +14,13 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
-from pilotlint.commands.common import UsageFailure
+from pilotlint.cli.common import UsageFailure
 
 
 def only_new(findings, request, ref: str):
-    from pilotlint.config import ConfigError, load_config
+    from pilotlint.documents.config import ConfigError, load_config
     from pilotlint.engine import run
-    from pilotlint.gitrepo import GitError, Repo
+    from pilotlint.history.git import GitError, Repo
 
     try:
         repo = Repo.open(request.root)
@@ -71,7 +71,7 @@ def _nothing():
 def _materialise(repo, sha: str, request, target: Path) -> str | None:
     """Write the base's pilot documents and config under `target` at their repository
     paths; the config's repository path (None when the base had none)."""
-    from pilotlint.revdocs import layout_for
+    from pilotlint.history.revdocs import layout_for
 
     layout = layout_for(repo, request.config, sha)
     wanted = layout.prefixes + ([layout.config_path] if layout.config_path else [])

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from pilotlint.commands.check import report_options
-from pilotlint.commands.common import UsageFailure, default_format, discover, split_ids, use_color, write_output
+from pilotlint.cli.check import report_options
+from pilotlint.cli.common import UsageFailure, default_format, discover, split_ids, use_color, write_output
 
 SUMMARY_LIMIT = 1_000_000        # GitHub's job summary takes at most 1 MiB per step
 SUMMARY_ROWS = 200               # findings listed before the rest is summarised
@@ -34,10 +34,10 @@ def gate_command(ctx, paths, base, head, fmt, output, select, ignore, fail_on, s
     (and PATHS, as they are at HEAD) are also checked as `check` would. Exit 0 passes, 1 blocked, 2 usage or git error
     (unknown ref, a ref beginning with '-', a shallow clone).
     """
-    from pilotlint.config import ConfigError
+    from pilotlint.documents.config import ConfigError
     from pilotlint.findings import Report
     from pilotlint.gate import Gate
-    from pilotlint.gitrepo import GitError, Repo
+    from pilotlint.history.git import GitError, Repo
     from pilotlint.report import render
 
     try:
@@ -90,7 +90,7 @@ def render_summary(report, base_sha: str, head_sha: str, *, limit: int = SUMMARY
     import json
 
     from pilotlint.findings import counts
-    from pilotlint.markdown import md, md_code
+    from pilotlint.report.markdown import md, md_code
 
     total = counts(report.findings)
     blocked = report.failed

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from pilotlint.commands.common import (UsageFailure, default_format, discover, split_ids, today_option,
+from pilotlint.cli.common import (UsageFailure, default_format, discover, split_ids, today_option,
                                        use_color, write_output)
 from pilotlint.report import FORMATS
 
@@ -50,7 +50,7 @@ def check_command(ctx, paths, fmt, output, select, ignore, fail_on, strict, show
     configuration error. Pre-commit passes file names after `--`, so a file named
     `--x.yaml` is read as a file.
     """
-    from pilotlint.config import ConfigError
+    from pilotlint.documents.config import ConfigError
     from pilotlint.engine import Request, run
     from pilotlint.findings import Report
     from pilotlint.report import render
@@ -68,7 +68,7 @@ def check_command(ctx, paths, fmt, output, select, ignore, fail_on, strict, show
         raise UsageFailure(str(exc)) from None
     findings = result.findings
     if new_since:
-        from pilotlint.newsince import only_new
+        from pilotlint.history.newsince import only_new
 
         findings = only_new(findings, request, new_since)
     report = Report("check", findings, result.suppressed, result.workspace.files,

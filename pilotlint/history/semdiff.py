@@ -1,6 +1,6 @@
 """The semantic diff of pilot documents, and the classification of each change (SPEC §3).
 
-Pure functions over plain data (the dicts and lists `pilotlint.load` produces): no git,
+Pure functions over plain data (the dicts and lists `pilotlint.documents.load` produces): no git,
 no files. Two documents are compared field by field, so key order, quoting, comments and
 formatting never show up as changes.
 
@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-from pilotlint.fastschema import json_equal
+from pilotlint.documents.fastschema import json_equal
 
 EXPANSION, CONTRACTION, NEUTRAL = "expansion", "contraction", "neutral"
 GATED = ("owner", "authority", "use_case", "scope", "vendors", "data_access", "budget", "scorecard",

@@ -7,12 +7,12 @@ import json
 
 import click
 
-from pilotlint.commands.common import today_option, write_output
+from pilotlint.cli.common import today_option, write_output
 
 
 def status_rows(result) -> list[dict]:
     """One row per pilot, in the `status` JSON shape (SPEC §5), sorted by pilot id."""
-    from pilotlint.summary import pilot_verdict, review_on, spend_of
+    from pilotlint.report.summary import pilot_verdict, review_on, spend_of
 
     ws = result.workspace
     rows = []
@@ -35,7 +35,7 @@ def status_rows(result) -> list[dict]:
 
 
 def _spend_text(spend: dict) -> str:
-    from pilotlint.templating import number
+    from pilotlint.report.templating import number
 
     if spend["cap"] is None and spend["month_to_date"] is None:
         return "—"
@@ -56,7 +56,7 @@ def _cells(row: dict) -> list[str]:
 def render_text(rows: list[dict]) -> str:
     if not rows:
         return "no pilots found\n"
-    from pilotlint.markdown import _plain  # one line, nothing hidden (bidi controls made visible)
+    from pilotlint.report.markdown import _plain  # one line, nothing hidden (bidi controls made visible)
 
     table = [list(_HEADERS)] + [[_plain(c) for c in _cells(r)] for r in rows]
     widths = [max(len(line[i]) for line in table) for i in range(len(_HEADERS))]
@@ -64,7 +64,7 @@ def render_text(rows: list[dict]) -> str:
 
 
 def render_markdown(rows: list[dict]) -> str:
-    from pilotlint.markdown import md
+    from pilotlint.report.markdown import md
 
     out = ["| " + " | ".join(h.capitalize() for h in _HEADERS) + " |",
            "|---|---|---|---|--:|---|--:|--:|"]
@@ -85,7 +85,7 @@ def render_markdown(rows: list[dict]) -> str:
 def status_command(ctx, fmt, output, no_git, today):
     """One line per pilot: status, owner, scorecard verdict, spend against the cap, next
     review and open errors and warnings. Exits 1 when any pilot has an error finding."""
-    from pilotlint.commands.summary import check_repository
+    from pilotlint.cli.summary import check_repository
 
     result, _request = check_repository(ctx, today, use_git=not no_git)
     rows = status_rows(result)

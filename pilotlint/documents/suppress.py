@@ -46,7 +46,7 @@ def apply_suppressions(findings, ws, config, request):
     """Split findings into (in force, suppressed) and add PL010 for every bad suppression."""
     from dataclasses import replace
 
-    from pilotlint.config import rule_matches
+    from pilotlint.documents.config import rule_matches
     from pilotlint.findings import Finding
 
     today = request.today.isoformat()
@@ -87,7 +87,7 @@ def _expired(suppression, today: str) -> bool:
 
 
 def _problem(suppression, used, config, today, request) -> str | None:
-    from pilotlint.config import rule_matches
+    from pilotlint.documents.config import rule_matches
 
     ids = ", ".join(suppression.rules)
     locked = [r for r in suppression.rules if rule_matches(r, config.unsuppressible)]
@@ -108,7 +108,7 @@ def _problem(suppression, used, config, today, request) -> str | None:
 
 
 def _selected(rule_id: str, request, config) -> bool:
-    from pilotlint.config import rule_matches
+    from pilotlint.documents.config import rule_matches
 
     if request.select and not any(rule_id.startswith(s) or s.startswith(rule_id) for s in request.select):
         return False

@@ -22,8 +22,8 @@ from typing import Iterator
 
 import click
 
-from pilotlint.commands.common import UsageFailure, discover
-from pilotlint.commands.diff import (FORMATS, change_lines, counts, git_failure, markdown_table, md, open_repo,
+from pilotlint.cli.common import UsageFailure, discover
+from pilotlint.cli.diff import (FORMATS, change_lines, counts, git_failure, markdown_table, md, open_repo,
                                      safe_text)
 
 
@@ -52,7 +52,7 @@ def log_command(ctx, pilot, since, until, fmt, output):
     whether each counts, and the effect on cost and risk. PILOT limits the log to one
     pilot. Dates are committer dates. A progress counter is shown on a terminal.
     """
-    from pilotlint.gitrepo import GitError
+    from pilotlint.history.git import GitError
 
     config, root = discover(ctx, Path.cwd())
     repo = open_repo(root)
@@ -121,7 +121,7 @@ class _DocCache:
 
     def prefetch(self, oids) -> None:
         """Read and parse the blobs of a group of commits in one round trip to git."""
-        from pilotlint.revdocs import parse_document
+        from pilotlint.history.revdocs import parse_document
 
         missing = [o for o in dict.fromkeys(oids) if o is not None and o not in self.items]
         if not missing:
@@ -136,7 +136,7 @@ class _DocCache:
 
     def get(self, oid: str | None) -> tuple:
         """(data or None, problem or None) for a blob."""
-        from pilotlint.revdocs import parse_document
+        from pilotlint.history.revdocs import parse_document
 
         if oid is None:
             return None, None
@@ -151,14 +151,14 @@ class _DocCache:
 
 class DecisionLog:
     def __init__(self, repo, config):
-        from pilotlint.revdocs import layout_for
+        from pilotlint.history.revdocs import layout_for
 
         self.repo = repo
         self.head = repo.resolve("HEAD")
         self.layout = layout_for(repo, config, self.head)
         self.docs = _DocCache(repo, self.layout.config.limits, size=4 * _GROUP + 1536)
         try:
-            from pilotlint.approvals import judge
+            from pilotlint.history.approvals import judge
         except ImportError:  # pragma: no cover - approvals ship with the package
             judge = None
         self.judge = judge
@@ -185,7 +185,7 @@ class DecisionLog:
                 yield entry
 
     def entry(self, commit, pilot: str | None = None) -> dict | None:
-        from pilotlint.semdiff import diff_documents, effects
+        from pilotlint.history.semdiff import diff_documents, effects
 
         touched = [c for c in commit.changes if self.layout.covers(c.path)]
         if not touched:
@@ -248,7 +248,7 @@ class DecisionLog:
         return None
 
     def _judge(self, commit, path: str, approval) -> dict:
-        from pilotlint.revdocs import config_at
+        from pilotlint.history.revdocs import config_at
 
         pilot = approval.get("pilot") if isinstance(approval.get("pilot"), str) else None
         result = {"pilot": pilot, "path": path, "approver": approval.get("approver"),
@@ -285,7 +285,7 @@ class _TextWriter:
         self.stream, self.pilot, self.count = stream, pilot, 0
 
     def entry(self, e: dict) -> None:
-        from pilotlint.semdiff import Change
+        from pilotlint.history.semdiff import Change
 
         signed = {"good": "signed (verified)", "bad": "signature NOT verified", "none": "unsigned"}[e["signature"]]
         if e["signer"]:
@@ -341,7 +341,7 @@ class _MarkdownWriter:
         stream.write(title + "\n")
 
     def entry(self, e: dict) -> None:
-        from pilotlint.semdiff import Change
+        from pilotlint.history.semdiff import Change
 
         signed = {"good": "signature verified", "bad": "signature **not verified**", "none": "unsigned"}[e["signature"]]
         if e["signer"]:

@@ -2,7 +2,7 @@
 
 `summary_context(...)` returns plain values (text, numbers, dates, lists, dicts) straight
 from the documents — *unescaped*. The Markdown template escapes every value on output
-(`pilotlint.templating`), so a value gathered here can never change the page's structure.
+(`pilotlint.report.templating`), so a value gathered here can never change the page's structure.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ import math
 from datetime import date
 from typing import Mapping
 
-from pilotlint.controls import control_checks, last_drill
+from pilotlint.governance.controls import control_checks, last_drill
 from pilotlint.findings import Finding
-from pilotlint.model import Pilot, Workspace
-from pilotlint.scorecard import parse_date as _date  # YYYY-MM-DD only, as the schema
-from pilotlint.scorecard import (fmt, metric_level, scorecard_metrics, stop_rule_condition, triggered_stop_rules,
+from pilotlint.documents.model import Pilot, Workspace
+from pilotlint.governance.scorecard import parse_date as _date  # YYYY-MM-DD only, as the schema
+from pilotlint.governance.scorecard import (fmt, metric_level, scorecard_metrics, stop_rule_condition, triggered_stop_rules,
                                  verdict)
 
 AUTHORITY_WORDS = {"approve_vendors": "approve vendors", "pause": "pause", "define_metrics": "define metrics",

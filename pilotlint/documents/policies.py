@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pilotlint.config import Config, ConfigError
+from pilotlint.documents.config import Config, ConfigError
 from pilotlint.findings import Finding
-from pilotlint.load import LoadError, load_text, locate, read_text
-from pilotlint.model import Document, Workspace
+from pilotlint.documents.load import LoadError, load_text, locate, read_text
+from pilotlint.documents.model import Document, Workspace
 
 _FATAL = ("PL001", "PL002", "PL003", "PL004", "PL008")
 
@@ -48,7 +48,7 @@ def load_policies(config: Config) -> list[PolicyRule]:
 def _load_file(path: Path, config: Config) -> list[PolicyRule]:
     from jsonschema.exceptions import SchemaError as BadSchema
 
-    from pilotlint.schema import validate, validator_for_schema
+    from pilotlint.documents.schema import validate, validator_for_schema
 
     try:
         raw = path.read_bytes()
@@ -112,7 +112,7 @@ def _subjects(config: Config, ws: Workspace):
 
 
 def run_policies(config: Config, ws: Workspace) -> list[Finding]:
-    from pilotlint.schema import validate
+    from pilotlint.documents.schema import validate
 
     rules = load_policies(config)
     findings: list[Finding] = []

@@ -1,4 +1,4 @@
-"""The command line: thin. Each command lives in `pilotlint/commands/` and is imported only
+"""The command line: thin. Each command lives in `pilotlint/cli/` and is imported only
 when it runs, so that `pilotlint check` in a pre-commit hook starts fast."""
 
 from __future__ import annotations
@@ -12,18 +12,18 @@ import click
 
 # name -> (module, short help shown by `pilotlint --help` without importing the module)
 COMMANDS = {
-    "check": ("pilotlint.commands.check", "Lint pilot documents (default: the configured paths)."),
-    "gate": ("pilotlint.commands.gate", "The expansion gate for a pull request (base..head)."),
-    "diff": ("pilotlint.commands.diff", "Semantic diff of every pilot between two refs."),
-    "log": ("pilotlint.commands.log", "The decision log from git history."),
-    "summary": ("pilotlint.commands.summary", "The one-page Markdown handoff summary of a pilot."),
-    "status": ("pilotlint.commands.status", "One line per pilot: status, owner, verdict, spend, review."),
-    "approve": ("pilotlint.commands.approve", "Write an Approval for a charter (or the config) as it stands."),
-    "init": ("pilotlint.commands.scaffold", "Create a new pilot: charter, rollback plan, first note."),
-    "note": ("pilotlint.commands.scaffold", "Create this week's note for a pilot."),
-    "rules": ("pilotlint.commands.catalogue", "List the rule catalogue."),
-    "explain": ("pilotlint.commands.catalogue", "Explain one rule: principle, fix, examples."),
-    "schema": ("pilotlint.commands.catalogue", "Print the JSON Schema of a document kind."),
+    "check": ("pilotlint.cli.check", "Lint pilot documents (default: the configured paths)."),
+    "gate": ("pilotlint.cli.gate", "The expansion gate for a pull request (base..head)."),
+    "diff": ("pilotlint.cli.diff", "Semantic diff of every pilot between two refs."),
+    "log": ("pilotlint.cli.log", "The decision log from git history."),
+    "summary": ("pilotlint.cli.summary", "The one-page Markdown handoff summary of a pilot."),
+    "status": ("pilotlint.cli.status", "One line per pilot: status, owner, verdict, spend, review."),
+    "approve": ("pilotlint.cli.approve", "Write an Approval for a charter (or the config) as it stands."),
+    "init": ("pilotlint.cli.scaffold", "Create a new pilot: charter, rollback plan, first note."),
+    "note": ("pilotlint.cli.scaffold", "Create this week's note for a pilot."),
+    "rules": ("pilotlint.cli.catalogue", "List the rule catalogue."),
+    "explain": ("pilotlint.cli.catalogue", "Explain one rule: principle, fix, examples."),
+    "schema": ("pilotlint.cli.catalogue", "Print the JSON Schema of a document kind."),
 }
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from pilotlint.markdown import md, md_code, mermaid_label
+from pilotlint.report.markdown import md, md_code, mermaid_label
 from pilotlint.resources import data_dir
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from pilotlint.commands.common import UsageFailure, discover, today_option
+from pilotlint.cli.common import UsageFailure, discover, today_option
 
 PILOT_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
 PERSON_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -27,7 +27,7 @@ def iso_week(day: date) -> str:
 
 
 def _workspace(ctx, today):
-    from pilotlint.config import ConfigError
+    from pilotlint.documents.config import ConfigError
     from pilotlint.engine import Request, build_workspace
 
     config, root = discover(ctx, Path.cwd())
@@ -98,7 +98,7 @@ def init_command(ctx, pilot, owner, today):
     the playbook's 30 days of setup and 45 of review from --today. Existing files are
     never overwritten (exit 2).
     """
-    from pilotlint.templating import render_yaml
+    from pilotlint.report.templating import render_yaml
 
     if not PILOT_ID.fullmatch(pilot):
         raise UsageFailure(f"{pilot!r} is not a pilot id: use lower-case letters, digits and dashes, "
@@ -148,8 +148,8 @@ def note_command(ctx, pilot, today):
     "<fill: ...>" placeholders, and with last week's open risks. Written beside the
     charter as `notes/<YYYY-Www>.yaml`; refuses (exit 2) when this week's note exists.
     """
-    from pilotlint.scorecard import scorecard_metrics
-    from pilotlint.templating import render_yaml
+    from pilotlint.governance.scorecard import scorecard_metrics
+    from pilotlint.report.templating import render_yaml
 
     ws = _workspace(ctx, today)
     item = ws.pilots.get(pilot)

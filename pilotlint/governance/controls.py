@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Mapping, Sequence
 
-from pilotlint.scorecard import parse_date as _date  # YYYY-MM-DD only, as the schema
+from pilotlint.governance.scorecard import parse_date as _date  # YYYY-MM-DD only, as the schema
 
 CHECK_NAMES = {
     "stop_today": "One person can stop it today",

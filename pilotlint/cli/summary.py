@@ -6,13 +6,13 @@ from pathlib import Path
 
 import click
 
-from pilotlint.commands.common import UsageFailure, discover, today_option, write_output
+from pilotlint.cli.common import UsageFailure, discover, today_option, write_output
 
 
 def check_repository(ctx, today, *, use_git: bool = True):
     """Run the check engine over the repository's configured paths (what `summary`,
     `status`, `init` and `note` read). Returns the engine's Result."""
-    from pilotlint.config import ConfigError
+    from pilotlint.documents.config import ConfigError
     from pilotlint.engine import Request, configured_paths, run
 
     config, root = discover(ctx, Path.cwd())
@@ -21,7 +21,7 @@ def check_repository(ctx, today, *, use_git: bool = True):
     try:
         if not paths:  # nothing to read yet: an empty workspace, not an error
             from pilotlint.engine import Result
-            from pilotlint.model import Workspace
+            from pilotlint.documents.model import Workspace
 
             return Result(Workspace(root, config, today), [], []), request
         return run(request), request
@@ -52,8 +52,8 @@ def summary_command(ctx, pilot, output, template, no_git, today):
     entries from git, and the pilot's open findings. Exits 1 when the pilot has error
     findings (the summary is written all the same), 2 for an unknown pilot.
     """
-    from pilotlint.summary import summary_context
-    from pilotlint.templating import render_markdown
+    from pilotlint.report.summary import summary_context
+    from pilotlint.report.templating import render_markdown
 
     if template is not None and not template.is_file():
         raise UsageFailure(f"{template}: no such template file")
@@ -88,8 +88,8 @@ def decision_log(ws, pilot, limit: int = 5) -> list[dict] | None:
     if ws.git is None:
         return None
     try:
-        from pilotlint.commands.log import DecisionLog
-        from pilotlint.gitrepo import GitError
+        from pilotlint.cli.log import DecisionLog
+        from pilotlint.history.git import GitError
     except ImportError:
         return None
     entries = []
