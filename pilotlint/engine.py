@@ -1,245 +1,183 @@
-"""The engine: load documents, run the registered rules, apply configuration and suppressions.
+"""The engine: run the registered rules over a workspace, pilot by pilot.
 
-A rule is one small function registered under its id with `@rule`; its words (name,
-severity, principle, fix, examples) live in `rules/` as data.
+One run, whatever asked for it: `check` of a work tree, `gate` of the head of a pull
+request (with the range attached, so that the gate's rules run too), `summary`, `status`
+and `site`. For each pilot the engine parses its documents, collects their load and
+schema findings, runs every enabled rule (pilot rules; range rules when a pull request
+is being gated), applies organisation policies, then the configuration (severities,
+path overrides, the selection) and the inline suppressions, and hands the pilot and its
+findings to `visit` before letting the pilot go. Memory holds one pilot at a time.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field, replace
-from datetime import date
-from pathlib import Path
 from typing import Callable, Iterable
 
-from pilotlint.documents.config import Config, ConfigError, rule_matches
+from pilotlint.catalogue import default_severity
+from pilotlint.documents.config import Config, rule_matches
+from pilotlint.documents.workspace import Workspace
 from pilotlint.findings import Finding
-from pilotlint.documents.model import Document, Workspace, iter_yaml_files, read_document
-
-# Rule families, imported when a check runs (each registers its rules on import).
-RULE_MODULES = (
-    "pilotlint.rules.documents",
-    "pilotlint.rules.placeholders",
-    "pilotlint.rules.ownership",
-    "pilotlint.rules.scope",
-    "pilotlint.rules.budget",
-    "pilotlint.rules.notes",
-    "pilotlint.rules.rollback",
-    "pilotlint.rules.scorecard",
-    "pilotlint.rules.timeline",
-    "pilotlint.rules.history",
-    "pilotlint.rules.approvals",
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """What a rule yields: a document, the path of the node it is about, and the message."""
-
-    doc: Document
-    path: tuple
-    message: str
-    key: bool = False            # point at the mapping key rather than its value
-    severity: str | None = None  # when the rule's catalogue severity does not apply
-
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    func: Callable
-    scope: str  # "pilot": func(pilot, ws); "workspace": func(ws)
-
-
-REGISTRY: dict[str, Rule] = {}
-
-
-def rule(rule_id: str, scope: str = "pilot"):
-    def register(func):
-        REGISTRY[rule_id] = Rule(rule_id, func, scope)
-        return func
-    return register
-
-
-def load_rules() -> dict[str, Rule]:
-    for module in RULE_MODULES:
-        importlib.import_module(module)
-    return REGISTRY
-
-
-@dataclass
-class Request:
-    paths: list[Path]
-    config: Config
-    root: Path
-    today: date
-    select: list[str] = field(default_factory=list)
-    ignore: list[str] = field(default_factory=list)
-    use_git: bool = True
+from pilotlint.rules import Hit, Rule, load_rules
 
 
 @dataclass
 class Result:
-    workspace: Workspace
     findings: list[Finding]          # in force (not suppressed)
     suppressed: list[Finding]
+    files: int
 
     @property
     def errors(self) -> int:
         return sum(1 for f in self.findings if f.severity == "error")
 
 
-def build_workspace(request: Request) -> tuple[Workspace, list[Finding]]:
-    """Find and load the documents the request names, plus the pilot context they need."""
-    config = request.config
-    ws = Workspace(request.root, config, request.today)
-    configured = configured_paths(config, request.root)
-    targets = request.paths or configured
-    findings: list[Finding] = []
-    seen: set[Path] = set()
+@dataclass
+class Selection:
+    """Which rules run: the command line's `--select`/`--ignore`, then the config's."""
 
-    def add(file: Path, ours_by_path: bool) -> None:
-        resolved = file.absolute()
-        if resolved in seen:
-            return
-        seen.add(resolved)
-        doc, problems = read_document(file, ws.relpath(file), config, ours_by_path=ours_by_path, root=ws.root)
-        findings.extend(problems)
-        ws.files += 1
-        if doc is not None:
-            ws.documents.append(doc)
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    config: Config = field(default_factory=Config)
 
-    for target in targets:
-        if not target.exists() and not target.is_symlink():
-            raise ConfigError(f"{target}: no such file or directory")
-        if target.is_dir():  # resolved once, so that the files below need no resolving each
-            for file in iter_yaml_files(target.resolve()):
-                add(file, ours_by_path=True)
-        else:
-            add(target, ours_by_path=_under(target, configured))
-    if any(not target.is_dir() for target in request.paths):
-        _add_pilot_context(ws, configured, add)
-    ws.group()
-    return ws, findings
+    def enabled(self, rule_id: str) -> bool:
+        if self.select and not rule_matches(rule_id, self.select):
+            return False
+        if self.config.select and not rule_matches(rule_id, self.config.select):
+            return False
+        return not rule_matches(rule_id, self.ignore) and not rule_matches(rule_id, self.config.ignore)
+
+    def checked(self, rule_id: str) -> bool:
+        """A suppression of `rule_id` (an id or a prefix) was given a chance to be used."""
+        if self.select and not any(rule_id.startswith(s) or s.startswith(rule_id) for s in self.select):
+            return False
+        return not rule_matches(rule_id, self.ignore) and not rule_matches(rule_id, self.config.ignore)
 
 
-def configured_paths(config: Config, root: Path) -> list[Path]:
-    base = config.directory or root
-    paths = [base / p for p in config.paths]
-    approvals = base / ".pilotlint" / "approvals"
-    if approvals.is_dir():
-        paths.append(approvals)
-    return [p for p in paths if p.exists()]
-
-
-def _under(file: Path, directories: list[Path]) -> bool:
-    file = file.absolute()
-    return any(file.is_relative_to(d.absolute()) for d in directories)
-
-
-def _add_pilot_context(ws: Workspace, configured: list[Path], add) -> None:
-    """A rule about a note needs its charter: load the rest of each named pilot.
-
-    The pilot's folder (the first level under a configured path) is read first; only
-    when the charter is not there are the configured paths searched.
-    """
-    wanted = {doc.pilot for doc in ws.documents if doc.pilot}
-    for doc in list(ws.documents):
-        folder = _pilot_folder(doc.file, configured)
-        if folder is not None:
-            for file in iter_yaml_files(folder):
-                add(file, ours_by_path=True)
-    have = {doc.pilot for doc in ws.documents if doc.kind == "Charter"}
-    if wanted - have:
-        for directory in configured:
-            for file in iter_yaml_files(directory):
-                add(file, ours_by_path=True)
-
-
-def _pilot_folder(file: Path, configured: list[Path]) -> Path | None:
-    file = file.absolute()
-    for directory in configured:
-        directory = directory.absolute()
-        if file.is_relative_to(directory):
-            parts = file.relative_to(directory).parts
-            return directory / parts[0] if len(parts) > 1 else None
-    return None
-
-
-def run(request: Request, *, extra_findings: Iterable[Finding] = ()) -> Result:
+def run(ws: Workspace, *, select: Iterable[str] = (), ignore: Iterable[str] = (),
+        pilots: Iterable[str] | None = None, visit: Callable | None = None) -> Result:
+    """Check the pilots of `ws` (all, or the ids given), its other documents, and its index."""
     from pilotlint.documents.schema import validate
-    from pilotlint.documents.suppress import apply_suppressions
+    from pilotlint.rules.placeholders import mask
 
-    ws, findings = build_workspace(request)
-    config = request.config
-    for doc in ws.documents:
-        pilot = doc.pilot
-        for problem in doc.problems:
-            findings.append(Finding(problem.rule, default_severity(problem.rule), doc.path, problem.line,
-                                    problem.column, pilot, problem.message))
-        if doc.kind:
-            for error in validate(doc.kind, doc.data):
-                findings.append(Finding("PL002", "error", doc.path, error.line, error.column, pilot, error.message))
-    if request.use_git:
-        from pilotlint.history import git as gitrepo
+    selection = Selection(list(select), list(ignore), ws.config)
+    ws.selection = selection
+    registry = load_rules()
+    enabled = [r for rules in registry.values() for r in rules if selection.enabled(r.id)]
+    pilot_rules = [r for r in enabled if r.scope == "pilot"]
+    rng = ws.range
+    range_rules = [r for r in enabled if r.scope == "range"] if rng is not None else []
+    config_rules = [r for r in enabled if r.scope == "config"] if rng is not None else []
+    policies = _policies(ws.config)
+    active: list[Finding] = []
+    suppressed: list[Finding] = []
+    ids = list(ws.pilot_ids() if pilots is None else pilots)
+    if rng is not None:
+        ids = sorted(set(ids) | set(rng.deltas))
 
-        ws.git = gitrepo.open_quietly(request.root)
-    rules = load_rules()
-    enabled = [r for r in rules.values() if _enabled(r.id, request, config)]
-    for item in enabled:
-        targets = [ws] if item.scope == "workspace" else [(p, ws) for p in ws.pilots.values()]
-        for target in targets:
-            hits = item.func(target) if item.scope == "workspace" else item.func(*target)
-            for hit in hits or ():
-                line, column = hit.doc.at(hit.path, key=hit.key)
-                severity = hit.severity or default_severity(item.id)
-                findings.append(Finding(item.id, severity, hit.doc.path, line, column, hit.doc.pilot, hit.message))
-    if config.extra:
-        from pilotlint.documents.policies import run_policies
+    def finish(findings: list[Finding], docs) -> list[Finding]:
+        findings = [f for f in (_configured(f, ws) for f in findings) if f is not None and selection.enabled(f.rule)]
+        kept, quiet = _suppress(findings, docs, ws, selection)
+        kept = [f for f in kept if selection.enabled(f.rule)]
+        suppressed.extend(quiet)
+        return kept
 
-        findings.extend(run_policies(config, ws))
-    findings.extend(extra_findings)
-    relatives: dict = {}  # one path lookup per file, not per finding (10,000 findings)
-    findings = [_with_severity(f, config, ws, relatives) for f in findings]
-    findings = [f for f in findings if f is not None and _enabled(f.rule, request, config)]
-    active, suppressed = apply_suppressions(findings, ws, config, request)
-    active = [f for f in active if _enabled(f.rule, request, config)]
-    if "PL009" in REGISTRY and _enabled("PL009", request, config):  # a value still to fill in
-        from pilotlint.rules.placeholders import mask  # is named once, by PL009 (see there)
-
-        active = mask(active, ws, config.unsuppressible)
+    for pilot_id in ids:
+        pilot = ws.pilot(pilot_id)
+        docs = pilot.documents if pilot is not None else []
+        found: list[Finding] = []
+        for doc in docs:
+            found.extend(_document_findings(doc, validate))
+        if pilot is not None:
+            for item in pilot_rules:
+                found.extend(_located(item, item.func(pilot, ws)))
+        if rng is not None and pilot_id in rng.deltas:
+            for item in range_rules:
+                found.extend(_located(item, item.func(rng.deltas[pilot_id], rng)))
+        for policy in policies:
+            found.extend(policy.check(docs, pilot))
+        kept = finish(found, docs)
+        if "PL009" in registry and selection.enabled("PL009"):
+            kept = mask(kept, docs, ws.config.unsuppressible)
+        active.extend(kept)
+        if visit is not None and pilot is not None:
+            visit(pilot, kept)
+    if pilots is None or rng is not None:
+        loose = list(ws.unowned_documents())
+        found = [f for doc in loose for f in _document_findings(doc, validate)]
+        for policy in policies:
+            found.extend(policy.check(loose, None))
+            found.extend(policy.check_config(ws.config))
+        active.extend(finish(found, loose))
+    if rng is not None:
+        found = [f for item in config_rules for f in _located(item, item.func(rng))]
+        active.extend(finish(found, []))
+    active.extend(finish(list(ws.problems), []))
     active.sort(key=Finding.sort_key)
     suppressed.sort(key=Finding.sort_key)
-    return Result(ws, active, suppressed)
+    return Result(_unique(active), suppressed, ws.files)
 
 
-def _enabled(rule_id: str, request: Request, config: Config) -> bool:
-    if request.select and not rule_matches(rule_id, request.select):
-        return False
-    if config.select and not rule_matches(rule_id, config.select):
-        return False
-    return not rule_matches(rule_id, request.ignore) and not rule_matches(rule_id, config.ignore)
+def _unique(findings: list[Finding]) -> list[Finding]:
+    out, seen = [], set()
+    for f in findings:
+        key = (f.rule, f.path, f.line, f.column, f.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
 
 
-def _with_severity(finding: Finding, config: Config, ws: Workspace, relatives: dict | None = None) -> Finding | None:
-    """Catalogue severity, then `rules.severity`, then per-path overrides (which may ignore)."""
+def _document_findings(doc, validate) -> list[Finding]:
+    out = []
+    for problem in doc.problems:
+        out.append(Finding(problem.rule, default_severity(problem.rule), doc.shown, problem.line, problem.column,
+                           doc.pilot, problem.message))
+    if doc.kind:
+        for error in validate(doc.kind, doc.data):
+            out.append(Finding("PL002", "error", doc.shown, error.line, error.column, doc.pilot, error.message))
+    return out
+
+
+def _located(item: Rule, hits) -> list[Finding]:
+    out = []
+    for hit in hits or ():
+        hit: Hit
+        line, column = hit.doc.at(hit.path, key=hit.key)
+        out.append(Finding(item.id, hit.severity or default_severity(item.id), hit.doc.shown, line, column,
+                           hit.doc.pilot, hit.message))
+    return out
+
+
+def _policies(config: Config):
+    if not config.extra:
+        return []
+    from pilotlint.documents.policies import load_policies
+
+    return load_policies(config)
+
+
+def _suppress(findings, docs, ws, selection):
+    from pilotlint.documents.suppress import apply_suppressions
+
+    return apply_suppressions(findings, docs, ws.config, ws.today, selection.checked)
+
+
+def _configured(finding: Finding, ws: Workspace) -> Finding | None:
+    """Catalogue severity, then `rules.severity`, then per-path overrides (which may ignore).
+
+    In a gate, a pilot's findings are matched against the overrides by where the pilot
+    lived at base, so moving a pilot under a relaxed pattern does not relax its gate."""
+    config = ws.config
     severity = _lookup(config.severity, finding.rule, finding.severity)
-    relatives = {} if relatives is None else relatives
-    if finding.path not in relatives:
-        relatives[finding.path] = _config_relative(finding.path, config, ws.root)
-    relative = relatives[finding.path]
+    where = ws.range.override_path(finding) if ws.range is not None else finding.path
+    relative = config.relative(where) if where is not None else None
     for override in config.overrides:
         if relative is not None and override.pattern.match(relative):
             if rule_matches(finding.rule, override.ignore):
                 return None
             severity = _lookup(override.severity, finding.rule, severity)
     return finding if severity == finding.severity else replace(finding, severity=severity)
-
-
-def default_severity(rule_id: str) -> str:
-    from pilotlint.catalogue import catalogue
-
-    info = catalogue().get(rule_id)
-    return info.severity if info else "error"
 
 
 def _lookup(table: dict, rule_id: str, default: str) -> str:
@@ -249,13 +187,3 @@ def _lookup(table: dict, rule_id: str, default: str) -> str:
         if rule_id.startswith(key) and (best is None or len(key) > len(best)):
             best = key
     return table[best] if best else default
-
-
-def _config_relative(path: str, config: Config, root: Path) -> str | None:
-    """Override globs are written relative to the config file's folder."""
-    if config.directory is None:
-        return path
-    try:
-        return (root / path).resolve().relative_to(config.directory.resolve()).as_posix()
-    except (ValueError, OSError, RuntimeError):  # outside the config's folder; a symbolic-link loop
-        return None

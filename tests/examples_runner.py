@@ -78,3 +78,7 @@ def apply_example(repo: Path, example: dict) -> None:
         target = repo / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
+    for relative, pointee in (example.get("links") or {}).items():
+        target = repo / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.symlink_to(pointee)

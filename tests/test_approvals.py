@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import shutil
-
-from pathlib import Path
+from datetime import date
 
 import pytest
 
@@ -37,7 +36,7 @@ def config(**people) -> Config:
             "maria": {"email": "maria@acme.example"}}
     for person, key in people.items():
         base.setdefault(person, {})["signing_key"] = key
-    return Config(path=Path(".pilotlint.yaml"), people=base, admins=["anna"])
+    return Config(rel=".pilotlint.yaml", people=base, admins=["anna"])
 
 
 def approval(charter, approver="oleg", **extra) -> dict:
@@ -112,36 +111,60 @@ def test_a_signing_key_with_a_newline_cannot_add_an_allowed_signer(tmp_path):
 
 # -- the judgement -------------------------------------------------------------------------
 
+class Doc:
+    """What a decision reads of a document: its data and the path it is shown under."""
+
+    def __init__(self, data, shown="pilots/p/approvals/a.yaml"):
+        self.data, self.shown = data, shown
+
+    def get(self, key, default=None):
+        return self.data.get(key, default)
+
+
+def decide(doc: dict, *, email=None, fresh=True, sequence=1):
+    return approvals.make_decision(Doc(doc), fresh=fresh, sequence=sequence, author_email=email)
+
+
+def judge(doc: dict, charter, cfg=None, *, allowed=("oleg",), email=None, fresh=True, today=date(2026, 11, 24)):
+    cfg = cfg or config()
+    return approvals.judge(decide(doc, email=email, fresh=fresh), expected=approvals.charter_hash(charter),
+                           allowed=set(allowed), who="the owner (oleg) must approve", people=cfg.people,
+                           require_signed=bool(cfg.gate.get("require_signed")), today=today)
+
+
 def test_the_owner_with_a_matching_author_email_counts():
     charter = data(CHARTER)
-    judgement = approvals.judge(approval(charter), charter, config(), author_email="Oleg@Acme.example")
+    judgement = judge(approval(charter), charter, email="Oleg@Acme.example")
     assert judgement.valid and judgement.proof == "author"
 
 
 def test_a_stale_approval_counts_for_nothing_and_is_marked_stale():
     charter = data(CHARTER)
     wider = data(CHARTER.replace("[DACH]", "[DACH, Nordics]"))
-    judgement = approvals.judge(approval(charter), wider, config(), author_email="oleg@acme.example")
-    assert not judgement.valid and judgement.stale
+    judgement = judge(approval(charter), wider, email="oleg@acme.example")
+    assert not judgement.valid and not judgement.current and judgement.problems == ("stale",)
 
 
 def test_wrong_person_and_unproven_identity_have_their_own_reasons():
     charter = data(CHARTER)
-    wrong = approvals.judge(approval(charter, "maria"), charter, config(), author_email="maria@acme.example")
-    assert wrong.problem == "person" and wrong.reason.startswith("wrong person")
-    unproven = approvals.judge(approval(charter), charter, config(), author_email="eve@evil.example")
-    assert unproven.problem == "identity" and unproven.reason.startswith("unproven identity")
-    stranger = approvals.judge(approval(charter, "eve"), charter, config(), author_email="eve@evil.example")
-    assert stranger.problem == "person+identity" and "not a person of the base configuration" in stranger.reason
+    wrong = judge(approval(charter, "maria"), charter, email="maria@acme.example")
+    assert wrong.problems == ("person",) and wrong.reason.startswith("wrong person")
+    unproven = judge(approval(charter), charter, email="eve@evil.example")
+    assert unproven.problems == ("identity",) and unproven.reason.startswith("unproven identity")
+    stranger = judge(approval(charter, "eve"), charter, email="eve@evil.example")
+    assert stranger.problems == ("person", "identity") and "not a person of the base configuration" in stranger.reason
 
 
-def test_a_change_of_owner_needs_the_previous_owner_or_oversight():
-    before = data(CHARTER)
-    after = data(CHARTER.replace("owner: oleg", "owner: maria"))
-    by = {p: approvals.judge(approval(after, p), after, config(), previous_charter=before,
-                             author_email=f"{p}@acme.example") for p in ("maria", "oleg", "anna")}
-    assert not by["maria"].valid and by["maria"].problem == "person"
-    assert by["oleg"].valid and by["anna"].valid
+def test_an_approval_already_in_the_base_covers_nothing_new():
+    charter = data(CHARTER)
+    judgement = judge(approval(charter), charter, email="oleg@acme.example", fresh=False)
+    assert not judgement.valid and judgement.problems == ("old",) and "already in the base" in judgement.reason
+
+
+def test_an_approval_dated_after_today_does_not_count_yet():
+    charter = data(CHARTER)
+    judgement = judge(approval(charter, on="2026-12-01"), charter, email="oleg@acme.example")
+    assert not judgement.valid and judgement.problems == ("future",)
 
 
 def test_require_signed_accepts_only_a_verified_signature(tmp_path):
@@ -151,26 +174,61 @@ def test_require_signed_accepts_only_a_verified_signature(tmp_path):
     signed = dict(unsigned, signature=approvals.sign(approvals.signed_text(unsigned), key))
     cfg = config(oleg=pub)
     cfg.gate["require_signed"] = True
-    assert not approvals.judge(unsigned, charter, cfg, author_email="oleg@acme.example").valid
-    judgement = approvals.judge(signed, charter, cfg, author_email="eve@evil.example")
+    assert not judge(unsigned, charter, cfg, email="oleg@acme.example").valid
+    judgement = judge(signed, charter, cfg, email="eve@evil.example")
     assert judgement.valid and judgement.proof == "signature"
 
 
 def test_a_rejection_is_not_an_approval():
     charter = data(CHARTER)
-    judgement = approvals.judge(approval(charter, decision="reject"), charter, config(),
-                                author_email="oleg@acme.example")
-    assert not judgement.valid and judgement.problem == "rejected"
+    judgement = judge(approval(charter, decision="reject"), charter, email="oleg@acme.example")
+    assert not judgement.valid and judgement.problems == ("rejected",)
+
+
+def _verdict(docs, charter, allowed=("oleg",), today=date(2026, 11, 24)):
+    decisions = [decide(doc, email=f"{doc['approver']}@acme.example", fresh=fresh, sequence=n)
+                 for n, (doc, fresh) in enumerate(docs)]
+
+    def judge_one(decision):
+        return approvals.judge(decision, expected=approvals.charter_hash(charter), allowed=set(allowed),
+                               who="the owner must approve", people=config().people, require_signed=False,
+                               today=today)
+    return approvals.verdict(set(allowed), decisions, judge_one, today)
+
+
+def test_the_newest_decision_of_a_person_wins():
+    charter = data(CHARTER)
+    yes, no = approval(charter, on="2026-11-20"), approval(charter, on="2026-11-21", decision="reject")
+    assert not _verdict([(yes, True), (no, True)], charter).approved            # a later rejection blocks
+    assert _verdict([(no, True), (dict(yes, on="2026-11-22"), True)], charter).approved
+    same_day = dict(no, on="2026-11-20")
+    assert not _verdict([(yes, True), (same_day, True)], charter).approved      # then the order of commits
+    assert _verdict([(same_day, True), (yes, True)], charter).approved
+
+
+def test_a_newer_decision_in_the_base_outranks_an_older_one_replayed_in_the_range():
+    charter = data(CHARTER)
+    replayed = approval(charter, on="2026-10-01")
+    newer_in_base = approval(data(CHARTER.replace("[DACH]", "[DACH, CH]")), on="2026-11-10")
+    result = _verdict([(newer_in_base, False), (replayed, True)], charter)
+    assert not result.approved and "newest decision" in result.why
 
 
 def test_a_config_approval_needs_a_base_admin():
     head = data("apiVersion: pilotlint/v1\nkind: Config\nadmins: [anna]\n")
     doc = {"target": "config", "approver": "anna", "decision": "approve", "covers": approvals.config_hash(head),
            "on": "2026-11-20"}
-    assert approvals.judge(doc, None, config(), config_at_head=head, author_email="anna@acme.example").valid
-    oleg = dict(doc, approver="oleg")
-    assert approvals.judge(oleg, None, config(), config_at_head=head,
-                           author_email="oleg@acme.example").problem == "person"
+    kwargs = dict(expected=approvals.config_hash(head), allowed={"anna"}, who="an admin must approve",
+                  people=config().people, require_signed=False, today=date(2026, 11, 24))
+    assert approvals.judge(decide(doc, email="anna@acme.example"), **kwargs).valid
+    oleg = approvals.judge(decide(dict(doc, approver="oleg"), email="oleg@acme.example"), **kwargs)
+    assert oleg.problems == ("person",)
+
+
+def test_the_config_hash_covers_the_policy_files_it_names():
+    head = data("apiVersion: pilotlint/v1\nkind: Config\nrules: {extra: [p.yaml]}\n")
+    assert approvals.config_hash(head, {"p.yaml": {"rules": []}}) != approvals.config_hash(head, {"p.yaml": {}})
+    assert approvals.config_hash(head) == approvals.config_hash(head, {})
 
 
 # -- `pilotlint approve` ---------------------------------------------------------------------
@@ -187,7 +245,9 @@ def test_approve_writes_the_document_next_to_the_charter_and_never_overwrites(sa
     before = path.read_bytes()
     again = run_cli("approve", "outbound-drafts", "--as", "oleg", "--decision", "reject", "--today", "2026-11-20",
                     cwd=sample)
-    assert again.code == 2 and "already exists" in again.err and path.read_bytes() == before
+    second = sample / "pilots/outbound-drafts/approvals/2026-11-20-oleg-2.yaml"
+    assert again.code == 0 and "2026-11-20-oleg-2.yaml" in again.out, again  # a second one on the same day
+    assert path.read_bytes() == before and data(second.read_text())["decision"] == "reject"
     check = run_cli("check", "--format", "json", "--no-git", "--today", TODAY, cwd=sample)
     assert not [f for f in check.json["findings"] if f["rule"] == "PL002"]
 
@@ -203,7 +263,12 @@ def test_approve_refuses_unknown_pilots_and_people(sample, args, words):
 
 
 def test_approve_sign_writes_a_signature_that_verifies(sample, tmp_path):
+    import json
+
+    from examples_runner import apply_example
+
     key, pub = keypair(tmp_path, "oleg")
+    apply_example(sample, {"config": json.dumps({"people": {"oleg": {"signing_key": pub}}})})
     result = run_cli("approve", "outbound-drafts", "--as", "oleg", "--sign", key, "--today", "2026-11-20",
                      cwd=sample)
     assert result.code == 0, result
@@ -214,12 +279,29 @@ def test_approve_sign_writes_a_signature_that_verifies(sample, tmp_path):
     assert missing.code == 2 and not list(sample.glob("pilots/support-triage/approvals/*"))
 
 
+def test_approve_sign_with_a_key_that_is_not_the_persons_is_refused_at_once(sample, tmp_path):
+    import json
+
+    from examples_runner import apply_example
+
+    _, pub = keypair(tmp_path, "oleg")
+    wrong, wrong_pub = keypair(tmp_path, "eve")
+    apply_example(sample, {"config": json.dumps({"people": {"oleg": {"signing_key": pub}}})})
+    result = run_cli("approve", "outbound-drafts", "--as", "oleg", "--sign", wrong, "--today", "2026-11-20",
+                     cwd=sample)
+    assert result.code == 2 and "is not oleg's signing key" in result.err, result
+    assert wrong_pub.split()[1][-12:] in result.err and pub.split()[1][-12:] in result.err  # names both
+    assert not list(sample.glob("pilots/outbound-drafts/approvals/*"))
+
+
 def test_approve_config_covers_the_whole_config(sample):
     result = run_cli("approve", "--config", "--as", "anna", "--today", "2026-11-20", cwd=sample)
     assert result.code == 0, result
     doc = data((sample / ".pilotlint/approvals/2026-11-20-anna.yaml").read_text())
     assert doc["target"] == "config" and "pilot" not in doc
-    assert doc["covers"] == approvals.config_hash(data((sample / ".pilotlint.yaml").read_text()))
+    policy = load_text((sample / "policies/acme.yaml").read_text(), positions=False).data
+    assert doc["covers"] == approvals.config_hash(data((sample / ".pilotlint.yaml").read_text()),
+                                                  {"policies/acme.yaml": policy})
 
 
 # -- PL901 / PL902 in check --------------------------------------------------------------------

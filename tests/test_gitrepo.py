@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from pathlib import Path
 
 import pytest
@@ -84,19 +86,37 @@ def test_shallow_clone_fails_closed(repo, tmp_path):
         r.resolve("HEAD~1")
 
 
-def test_read_list_and_read_many(repo):
+def test_tree_read_and_blobs(repo):
     head = commit_file(repo, "pilots/a/-n odd name.yaml", "y: 1\n", "odd")
+    (repo / "pilots" / "link.yaml").symlink_to("a/charter.yaml")
+    git(repo, "add", "pilots/link.yaml")
+    head = commit_file(repo, "pilots/:(glob)*.yaml", "z: 1\n", "pathspec magic in a name")
     r = Repo.open(repo)
-    assert r.list_files(head, ["pilots"]) == ["pilots/a/-n odd name.yaml", "pilots/a/charter.yaml"]
+    entries = {e.path: e.type for e in r.tree(head, ["pilots"])}
+    assert entries == {"pilots/:(glob)*.yaml": "file", "pilots/a/-n odd name.yaml": "file",
+                       "pilots/a/charter.yaml": "file", "pilots/link.yaml": "symlink"}
     assert r.read(head, "pilots/a/charter.yaml") == b"x: 1\n"
     assert r.read(head, "pilots/a/missing.yaml") is None
-    assert r.read_many(head, ["pilots"]) == {"pilots/a/-n odd name.yaml": b"y: 1\n",
-                                             "pilots/a/charter.yaml": b"x: 1\n"}
-    big = r.read_many(head, ["pilots"], max_bytes=4)
-    assert isinstance(big["pilots/a/charter.yaml"], OversizedBlob) and big["pilots/a/charter.yaml"].size == 5
+    assert r.read(head, "pilots/link.yaml") is None             # a link is not read as a file
+    assert r.read(head, "pilots/:(glob)*.yaml") == b"z: 1\n"   # pathspecs are literal
+    big = r.read(head, "pilots/a/charter.yaml", max_bytes=4)
+    assert isinstance(big, OversizedBlob) and big.size == 5
 
 
-def test_read_many_many_files(tmp_path):
+def test_a_file_name_that_is_not_utf8_is_kept_exactly(repo):
+    raw = b"pilots/a/n\xff\xfe.yaml"
+    with open(os.fsdecode(bytes(repo) + b"/" + raw), "w") as handle:
+        handle.write("x: 1\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "odd bytes")
+    r = Repo.open(repo)
+    (entry,) = [e for e in r.tree(r.head(), ["pilots"]) if e.path.endswith(".yaml") and "n" in e.path[9:]
+                and e.path != "pilots/a/charter.yaml"]
+    assert entry.path.encode("utf-8", "surrogateescape") == raw
+    assert r.blobs().read(entry.oid) == b"x: 1\n"
+
+
+def test_many_blobs_in_one_round_trip(tmp_path):
     root = tmp_path / "many"
     for i in range(2000):
         d = root / "pilots" / f"p{i % 50}"
@@ -104,8 +124,10 @@ def test_read_many_many_files(tmp_path):
         (d / f"n{i}.yaml").write_text(f"n: {i}\n" * 20)
     init_repo(root)
     r = Repo.open(root)
-    blobs = r.read_many(r.resolve("HEAD"), ["pilots"])
-    assert len(blobs) == 2000 and blobs["pilots/p3/n53.yaml"] == b"n: 53\n" * 20
+    entries = r.tree(r.resolve("HEAD"), ["pilots"])
+    blobs = r.blobs().read_many([e.oid for e in entries])
+    by_path = {e.path: blobs[e.oid] for e in entries}
+    assert len(by_path) == 2000 and by_path["pilots/p3/n53.yaml"] == b"n: 53\n" * 20
 
 
 def test_iter_commits_raw_identity_and_changes(repo):
@@ -143,17 +165,6 @@ def test_iter_commits_since_until_and_added_in(repo):
     assert subjects == ["two"]
     with pytest.raises(GitError):
         list(r.iter_commits(base, head, since="--all"))
-    assert r.added_in(base, head, "pilots/a/n1.yaml").subject == "one"
-    assert r.added_in(base, head, "pilots/a/charter.yaml") is None
+    added = [c.subject for c in r.iter_commits(base, head, ["pilots/a/n1.yaml"], diff_filter="A")]
+    assert added == ["one"]
     assert r.merge_base(base, head) == base
-
-
-def test_uncommitted(repo):
-    r = Repo.open(repo)
-    assert r.uncommitted(["pilots"]) == []
-    (repo / "pilots" / "a" / "charter.yaml").write_text("x: 9\n")
-    (repo / "pilots" / "a" / "new.yaml").write_text("y\n")
-    (repo / "README.md").write_text("changed\n")
-    assert r.uncommitted(["pilots"]) == ["pilots/a/charter.yaml", "pilots/a/new.yaml"]
-    git(repo, "add", "pilots")
-    assert r.uncommitted(["pilots"]) == ["pilots/a/charter.yaml", "pilots/a/new.yaml"]

@@ -8,8 +8,7 @@ import pytest
 
 from conftest import EXAMPLES
 from pilotlint.documents.load import load_text
-from pilotlint.history.semdiff import (CONTRACTION, EXPANSION, NEUTRAL, Change, diff_documents, diff_workspaces,
-                               effects, expansions)
+from pilotlint.history.semdiff import CONTRACTION, EXPANSION, NEUTRAL, Change, diff_documents, effects, resolve
 
 CHARTER_PATH = "pilots/outbound-drafts/charter.yaml"
 CHARTER_TEXT = (EXAMPLES / CHARTER_PATH).read_text(encoding="utf-8")
@@ -172,8 +171,40 @@ CASES = [
      [("stop_rules[misses-target].for_cycles", "changed", EXPANSION)]),
     ("stop-rule-sooner", stop_rule("misses-target", "for_cycles", 1),
      [("stop_rules[misses-target].for_cycles", "changed", CONTRACTION)]),
-    ("stop-rule-action", stop_rule("misses-target", "then", "review"),
-     [("stop_rules[misses-target].then", "changed", NEUTRAL)]),
+    ("stop-rule-weaker-action", stop_rule("misses-target", "then", "review"),
+     [("stop_rules[misses-target].then", "changed", EXPANSION)]),
+    ("stop-rule-stronger-action", stop_rule("misses-target", "then", "stop"),
+     [("stop_rules[misses-target].then", "changed", CONTRACTION)]),
+    ("stop-rule-condition-looser", stop_rule("edits-exceed-savings", "for_cycles", 4),
+     [("stop_rules[edits-exceed-savings].for_cycles", "changed", EXPANSION)]),
+    ("regions-list-removed", setter("scope", "regions", delete=True),
+     [("scope.regions", "removed", EXPANSION)]),
+    ("teams-list-removed", setter("scope", "teams", delete=True),
+     [("scope.teams", "removed", EXPANSION)]),
+    ("out-of-scope-item-removed", lambda d: d["out_of_scope"].pop(0),
+     [("out_of_scope", "removed", EXPANSION)]),
+    ("out-of-scope-item-added", setter("out_of_scope", append="Cold calls"),
+     [("out_of_scope", "added", CONTRACTION)]),
+    ("freeze-window-removed", setter("freeze", value=[]),
+     [("freeze[0]", "removed", EXPANSION)]),
+    ("freeze-window-shortened", lambda d: d["freeze"][0].__setitem__("to", "2026-10-10"),
+     [("freeze[0].to", "changed", EXPANSION)]),
+    ("freeze-window-lengthened", lambda d: d["freeze"][0].__setitem__("to", "2026-10-20"),
+     [("freeze[0].to", "changed", CONTRACTION)]),
+    ("freeze-removed-whole", setter("freeze", delete=True),
+     [("freeze", "removed", EXPANSION)]),
+    ("oversight-changed", setter("oversight", value="maria"),
+     [("oversight", "changed", NEUTRAL)]),
+    ("incident-removed", setter("incident", delete=True),
+     [("incident", "removed", EXPANSION)]),
+    ("prompts-changed", setter("prompts", "set", value="outbound-v4"),
+     [("prompts.set", "changed", NEUTRAL)]),
+    ("metric-direction-flipped", metric("reply_rate", "better", "lower"),
+     [("scorecard[reply_rate].better", "changed", EXPANSION)]),
+    ("cap-replaced-by-text", setter("budget", value="plenty"),
+     [("budget", "changed", EXPANSION)]),
+    ("trains-on-our-data", lambda d: d["vendors"][0].__setitem__("trains_on_our_data", True),
+     [("vendors[ExampleAI].trains_on_our_data", "changed", EXPANSION)]),
     ("status-expanding", setter("status", value="expanding"),
      [("status", "changed", EXPANSION)]),
     ("status-paused", setter("status", value="paused"),
@@ -249,10 +280,24 @@ def test_key_order_and_formatting_do_not_matter():
 def test_set_like_lists_ignore_order_ordered_lists_do_not():
     base, head = charter(), charter()
     head["authority"] = list(reversed(head["authority"]))
-    assert diff_documents(base, head, path=CHARTER_PATH) == []
     head["out_of_scope"] = list(reversed(head["out_of_scope"]))
+    assert diff_documents(base, head, path=CHARTER_PATH) == []
+    plan = load_text((EXAMPLES / "pilots/outbound-drafts/rollback.yaml").read_text()).data
+    reordered = copy.deepcopy(plan)
+    reordered["switch_off"] = list(reversed(plan["switch_off"]))  # the order of the steps is the plan
+    (change,) = diff_documents(plan, reordered, path="pilots/outbound-drafts/rollback.yaml")
+    assert (change.field, change.change, change.gated) == ("switch_off", "changed", False)
+
+
+def test_a_change_path_is_a_tuple_and_one_resolver_finds_its_node():
+    base, head = charter(), charter()
+    head["vendors"][0]["name"] = "Example.AI"
+    head["vendors"][0]["model"] = "m-2"
+    base["vendors"][0]["name"] = "Example.AI"
     (change,) = diff_documents(base, head, path=CHARTER_PATH)
-    assert (change.field, change.change, change.gated) == ("out_of_scope", "changed", False)
+    assert change.field == "vendors[Example.AI].model"
+    assert isinstance(change.where, tuple) and change.where[0] == "vendors"
+    assert resolve(head, change.where) == ("vendors", 0, "model")
 
 
 def test_true_is_not_one():
@@ -276,43 +321,6 @@ def test_other_kinds_are_neutral_and_not_gated():
     changed["metrics"]["a"] = 2
     (change,) = diff_documents(note, changed, path="pilots/p/notes/2026-W45.yaml")
     assert (change.field, change.class_, change.gated, change.kind) == ("metrics.a", NEUTRAL, False, "WeeklyNote")
-
-
-def _ws(**docs):
-    return {path: doc for path, doc in docs.items()}
-
-
-def test_workspaces_match_charters_by_pilot_and_report_documents_added():
-    base = {CHARTER_PATH: charter()}
-    moved = charter()
-    moved["scope"]["regions"].append("Nordics")
-    note = {"apiVersion": "pilotlint/v1", "kind": "WeeklyNote", "pilot": "outbound-drafts", "week": "2026-W48"}
-    head = {"pilots/outbound/charter.yaml": moved, "pilots/outbound/notes/2026-W48.yaml": note}
-    changes = diff_workspaces(base, head)
-    assert [(c.path, c.field, c.change, c.class_) for c in changes] == [
-        ("pilots/outbound/charter.yaml", "scope.regions", "added", EXPANSION),
-        ("pilots/outbound/notes/2026-W48.yaml", "", "added", NEUTRAL),
-    ]
-    assert [c.field for c in expansions(changes)] == ["scope.regions"]
-    assert diff_workspaces(base, base) == []
-
-
-def test_a_new_charter_for_a_team_that_already_has_a_pilot_is_an_expansion():
-    base = {CHARTER_PATH: charter()}
-    second = charter()
-    second["pilot"] = "outbound-linkedin"
-    other_team = copy.deepcopy(second)
-    other_team["pilot"] = "hr-screening"
-    other_team["scope"]["teams"] = ["hr"]
-    changes = diff_workspaces(base, {CHARTER_PATH: charter(), "pilots/outbound-linkedin/charter.yaml": second,
-                                     "pilots/hr/charter.yaml": other_team})
-    classes = {c.pilot: (c.change, c.class_, c.gated) for c in changes}
-    assert classes == {"outbound-linkedin": ("added", EXPANSION, True), "hr-screening": ("added", NEUTRAL, True)}
-
-
-def test_charter_removed():
-    (change,) = diff_workspaces({CHARTER_PATH: charter()}, {})
-    assert (change.field, change.change, change.gated, change.from_) == ("", "removed", True, "Charter")
 
 
 def test_effects():

@@ -6,69 +6,92 @@ from pathlib import Path
 
 import click
 
-from pilotlint.cli.common import UsageFailure, discover, today_option
+from pilotlint.cli.common import UsageFailure, open_workspace, today_option
 
 _PILOT_ID = r"[a-z0-9][a-z0-9-]*\Z"
+_PERSON_ID = r"[A-Za-z0-9][A-Za-z0-9._-]*\Z"
 
 
 @click.command("approve")
 @click.argument("pilot", required=False)
 @click.option("--as", "person", required=True, metavar="PERSON", help="Who approves: a person id from the config.")
 @click.option("--config", "for_config", is_flag=True, help="Approve `.pilotlint.yaml` as it stands (admins).")
+@click.option("--deleted", is_flag=True, help="Approve deleting PILOT: its charter is gone from the work tree.")
 @click.option("--sign", "keyfile", metavar="KEYFILE", type=click.Path(path_type=Path),
               help="Sign the approval with this SSH key (ssh-keygen -Y sign -n pilotlint).")
 @click.option("--decision", type=click.Choice(["approve", "reject"]), default="approve", show_default=True)
 @click.option("--note", metavar="TEXT", help="What was approved and why (one line).")
 @today_option
 @click.pass_context
-def approve_command(ctx, pilot, person, for_config, keyfile, decision, note, today):
+def approve_command(ctx, pilot, person, for_config, deleted, keyfile, decision, note, today):
     """Write an Approval document for PILOT's charter (or, with --config, for the config).
 
     The approval covers the canonical hash of the charter's gated fields as they stand
     now, so a later gated change makes it stale. It is written to
-    `pilots/<id>/approvals/<date>-<person>.yaml` (config: `.pilotlint/approvals/`) and
-    never overwrites an existing file. Commit it yourself: the commit's author email, or
-    the signature with --sign, is what proves that PERSON approved.
+    `pilots/<id>/approvals/<date>-<person>.yaml` (config: `.pilotlint/approvals/`), with
+    `-2`, `-3`, ... added when that name is taken: an approval is never overwritten. Commit
+    it yourself: the commit's author email, or the signature with --sign, is what proves
+    that PERSON approved. With --sign and a `signing_key` for PERSON in the configuration,
+    a key that does not match it is refused at once.
     """
     import re
 
-    from pilotlint.history import approvals
+    from pilotlint.documents.config import ConfigError
     from pilotlint.documents.load import LoadError, load_text
+    from pilotlint.history import approvals
 
     if for_config == bool(pilot):
         raise UsageFailure("name a PILOT to approve its charter, or pass --config (not both)")
     if pilot is not None and not re.match(_PILOT_ID, pilot):
         raise UsageFailure(f"{pilot!r} is not a pilot id (lower-case letters, digits and dashes)")
-    config, root = discover(ctx, Path.cwd())
-    if config.path is None:
-        raise UsageFailure("no .pilotlint.yaml found: approvals name people defined in its `people:` section")
-    if person not in config.people or not re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z", person):
+    ws = open_workspace(ctx, Path.cwd(), today, use_git=False)
+    config = ws.config
+    if config.rel is None:
+        raise UsageFailure("no .pilotlint.yaml found: approvals name people defined in its `people:` section; "
+                           "create one (`pilotlint init` writes a starter)")
+    if person not in config.people or not re.match(_PERSON_ID, person):
         known = ", ".join(sorted(str(p) for p in config.people)) or "none"
-        raise UsageFailure(f"unknown person {person!r}: use an id from `people:` in {config.path.name} ({known})")
+        raise UsageFailure(f"unknown person {person!r}: use an id from `people:` in {config.rel} ({known})")
+    if keyfile is not None:
+        _check_key(keyfile, person, config)
 
     if for_config:
-        covers = approvals.config_hash(config.data)
-        folder = config.directory / ".pilotlint" / "approvals"
+        from pilotlint.history.range import _policy_data
+
+        covers = approvals.config_hash(config.data, _policy_data(config))
+        folder = ".pilotlint/approvals" if config.folder == "." else f"{config.folder}/.pilotlint/approvals"
         head = {"target": "config"}
+        what = "the configuration"
         if person not in config.admins:
             click.echo(f"note: {person} is not listed under `admins:`; the gate only counts an approval "
                        "by an admin of the base configuration", err=True)
     else:
-        charter = _find_charter(config, root, pilot, today)
-        if charter is None:
-            raise UsageFailure(f"unknown pilot {pilot!r}: no charter with `pilot: {pilot}` under "
-                               f"{', '.join(config.paths)}")
-        covers = approvals.charter_hash(charter.data)
-        folder = charter.file.parent / "approvals"
+        try:
+            ws.scan()
+        except ConfigError as exc:
+            raise UsageFailure(str(exc)) from None
+        item = ws.pilot(pilot)
+        charter = item.charter if item else None
+        if deleted:
+            if charter is not None:
+                raise UsageFailure(f"{charter.shown} still exists: --deleted approves deleting the pilot, so "
+                                   "delete the charter first (or approve the charter as it stands without --deleted)")
+            covers = approvals.charter_hash(None)
+            first = config.prefixes()[0] if config.prefixes() else "pilots"
+            folder = f"{first}/{pilot}/approvals"
+            what = f"deleting the pilot {pilot}"
+        else:
+            if charter is None:
+                raise UsageFailure(f"unknown pilot {pilot!r}: no charter with `pilot: {pilot}` under "
+                                   f"{', '.join(config.paths)} (to approve deleting a pilot, add --deleted)")
+            covers = approvals.charter_hash(charter.data)
+            folder = f"{charter.folder}/approvals" if charter.folder != "." else "approvals"
+            what = f"the charter of {pilot}"
+            owner, oversight = charter.get("owner"), charter.get("oversight")
+            if person not in (owner, oversight):
+                click.echo(f"note: {person} is not the owner ({owner}); the gate counts an approval by the owner, "
+                           "or for a change of owner by the previous owner or the oversight person", err=True)
         head = {"pilot": pilot}
-        if person not in (charter.get("owner"), charter.get("oversight")):
-            click.echo(f"note: {person} is not the owner ({charter.get('owner')}); the gate counts an approval "
-                       "by the owner, or for a change of owner by the previous owner or oversight person",
-                       err=True)
-    target = folder / f"{today.isoformat()}-{person}.yaml"
-    if target.exists() or target.is_symlink():
-        raise UsageFailure(f"{_rel(target, root)} already exists; pilotlint never overwrites an approval "
-                           "(delete it first if it is really meant to be replaced)")
     lines = ["apiVersion: pilotlint/v1", "kind: Approval"]
     lines += [f"{key}: {value}" for key, value in head.items()]
     lines += [f"approver: {person}", f"decision: {decision}", f"covers: {covers}", f"on: {today.isoformat()}"]
@@ -86,40 +109,49 @@ def approve_command(ctx, pilot, person, for_config, keyfile, decision, note, tod
         load_text(text)
     except LoadError as exc:  # pragma: no cover - the text is built from checked parts
         raise UsageFailure(f"internal: the approval would not be valid YAML ({exc.message})") from None
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with open(target, "x", encoding="utf-8") as handle:
-            handle.write(text)
-    except FileExistsError:
-        raise UsageFailure(f"{_rel(target, root)} already exists; pilotlint never overwrites an approval") from None
-    except OSError as exc:
-        raise UsageFailure(f"cannot write {target}: {exc.strerror}") from None
-    what = "the configuration" if for_config else f"the charter of {pilot}"
+    rel = _write_unique(ws.root, folder, f"{today.isoformat()}-{person}", text)
     signed = " (signed)" if keyfile is not None else ""
-    click.echo(f"wrote {_rel(target, root)}: {person} {decision}s {what} as it stands{signed}\n"
-               f"commit it: git add {_rel(target, root)} && git commit -m \"{person} {decision}s {what}\"")
+    click.echo(f"wrote {rel}: {person} {decision}s {what} as it stands{signed}\n"
+               f"commit it: git add {rel} && git commit -m \"{person} {decision}s {what}\"")
 
 
-def _find_charter(config, root: Path, pilot: str, today):
-    """The charter whose `pilot:` is PILOT: `<path>/<pilot>/charter.yaml` first, then a search."""
-    from pilotlint.engine import Request, build_workspace
-    from pilotlint.documents.model import read_document
+def _check_key(keyfile: Path, person: str, config) -> None:
+    """Refuse a key that is not the person's `signing_key` before anything is written."""
+    from pilotlint.history import approvals
 
-    base = config.directory or root
-    for path in config.paths:
-        candidate = base / path / pilot / "charter.yaml"
-        if candidate.is_file():
-            doc, _ = read_document(candidate, candidate.as_posix(), config, ours_by_path=True)
-            if doc is not None and doc.kind == "Charter" and doc.pilot == pilot:
-                return doc
-    from pilotlint.documents.config import ConfigError
+    if not keyfile.is_file():
+        raise UsageFailure(f"{keyfile}: no such key file")
+    entry = config.people.get(person)
+    expected = approvals.usable_key(entry.get("signing_key")) if isinstance(entry, dict) else None
+    if expected is None:
+        return  # nothing to compare with: the signature will say PL902 in the gate if it is wrong
+    actual = approvals.public_key_of(keyfile)
+    if actual is None:
+        raise UsageFailure(f"cannot read the public key of {keyfile} (ssh-keygen -y failed); check the file")
+    if not approvals.same_key(actual, expected):
+        raise UsageFailure(f"{keyfile} is not {person}'s signing key: its public key is `{_short_key(actual)}`, but "
+                           f"{config.rel} gives {person} `signing_key: {_short_key(expected)}`; sign with "
+                           f"{person}'s own key (or update `signing_key`, which an admin approves)")
 
-    try:
-        ws, _ = build_workspace(Request(paths=[], config=config, root=root, today=today, use_git=False))
-    except ConfigError as exc:
-        raise UsageFailure(str(exc)) from None
-    found = ws.pilots.get(pilot)
-    return found.charter if found else None
+
+def _short_key(key: str) -> str:
+    parts = key.split()
+    return f"{parts[0]} ...{parts[1][-12:]}" if len(parts) >= 2 else key
+
+
+def _write_unique(root: Path, folder: str, stem: str, text: str) -> str:
+    """Write `folder/stem.yaml`, or `stem-2.yaml`, `stem-3.yaml`, ... when taken; never overwrite."""
+    from pilotlint.documents.write import WriteError, create
+
+    for n in range(1, 1000):
+        rel = f"{folder}/{stem}{'' if n == 1 else f'-{n}'}.yaml"
+        try:
+            create(root, rel, text)
+            return rel
+        except WriteError as exc:
+            if "already exists" not in str(exc):
+                raise UsageFailure(str(exc)) from None
+    raise UsageFailure(f"{folder} already holds 999 approvals named {stem}; pilotlint never overwrites one")
 
 
 def _quoted(text: str) -> str:
@@ -127,10 +159,3 @@ def _quoted(text: str) -> str:
     import json
 
     return json.dumps(text, ensure_ascii=True)
-
-
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
 
-from pilotlint.cli.common import (UsageFailure, default_format, discover, split_ids, today_option,
-                                       use_color, write_output)
+from pilotlint.cli.common import (UsageFailure, default_format, open_workspace, split_ids, today_option,
+                                  use_color, write_output)
 from pilotlint.report import FORMATS
 
 
@@ -41,17 +42,18 @@ def check_command(ctx, paths, fmt, output, select, ignore, fail_on, strict, show
                   new_since, no_git):
     """Lint pilot documents: files or directories (default: the configured paths).
 
-    Inside a git repository the history is read too: the approvals' commits (PL901,
-    PL902) and commits made during a scope freeze (PL202). Outside a repository, or with
-    --no-git, those checks are skipped, because an approval proven by the author of its
-    commit cannot be seen without history; a signed approval still verifies.
+    A file is checked with its pilot: its charter, rollback plan and other notes are read
+    too. Inside a git repository the history is read as well: the approvals' commits
+    (PL901, PL902) and commits made during a scope freeze (PL202). Outside a repository,
+    or with --no-git, those checks are skipped, because an approval proven by the author
+    of its commit cannot be seen without history; a signed approval still verifies.
 
     Exits 0 when there is no error finding, 1 when there is, 2 on a usage or
     configuration error. Pre-commit passes file names after `--`, so a file named
     `--x.yaml` is read as a file.
     """
     from pilotlint.documents.config import ConfigError
-    from pilotlint.engine import Request, run
+    from pilotlint.engine import run
     from pilotlint.findings import Report
     from pilotlint.report import render
 
@@ -59,21 +61,65 @@ def check_command(ctx, paths, fmt, output, select, ignore, fail_on, strict, show
         if not path.exists() and not path.is_symlink():
             raise UsageFailure(f"{path}: no such file or directory")
     start = paths[0] if paths else Path.cwd()
-    config, root = discover(ctx, start)
-    request = Request(paths=list(paths), config=config, root=root, today=today,
-                      select=split_ids(select), ignore=split_ids(ignore), use_git=not no_git)
+    ws = open_workspace(ctx, start, today, use_git=not no_git)
     try:
-        result = run(request)
+        if paths:
+            scan_targets(ws, list(paths))
+        else:
+            ws.scan()
+        result = run(ws, select=split_ids(select), ignore=split_ids(ignore))
     except ConfigError as exc:
         raise UsageFailure(str(exc)) from None
     findings = result.findings
     if new_since:
         from pilotlint.history.newsince import only_new
 
-        findings = only_new(findings, request, new_since)
-    report = Report("check", findings, result.suppressed, result.workspace.files,
-                    fail_on="warning" if strict else fail_on)
+        findings = only_new(findings, ws, new_since, list(paths), split_ids(select), split_ids(ignore))
+    report = Report("check", findings, result.suppressed, result.files, fail_on="warning" if strict else fail_on)
     report.show_suppressed = show_suppressed
     fmt = fmt or default_format()
     write_output(render(fmt, report, color=use_color(output) and fmt == "text"), output)
     ctx.exit(1 if report.failed else 0)
+
+
+def target_paths(ws, paths: list[Path]) -> list[str]:
+    """The checked paths as repository paths (a link stays a link: only its folder is resolved)."""
+    out = []
+    for path in paths:
+        absolute = Path(os.path.abspath(path))
+        try:
+            rel = absolute.parent.resolve().joinpath(absolute.name).relative_to(ws.root)
+        except (ValueError, OSError, RuntimeError):
+            raise UsageFailure(f"{path} is outside the repository {ws.root}; run pilotlint from inside it") from None
+        out.append(rel.as_posix() if rel.as_posix() != "." else ".")
+    return out
+
+
+def scan_targets(ws, paths: list[Path]) -> None:
+    """Index the named files and folders, then what their pilots need: the pilot's folder
+    (the first level under a configured path), and everything when the charter is not there."""
+    from pilotlint.documents.source import DIRECTORY, under
+
+    prefixes = ws.prefixes
+    targets = target_paths(ws, paths)
+    for rel in targets:
+        entry = ws.source.entry(rel)
+        if entry is None:
+            raise UsageFailure(f"{rel}: no such file or directory")
+        entries = ws.source.walk([rel]) if entry.type == DIRECTORY else [entry]
+        inside = [e for e in entries if any(under(e.path, p) for p in prefixes)]
+        outside = [e for e in entries if not any(under(e.path, p) for p in prefixes)]
+        ws.add_entries(inside, ours_by_path=True)
+        ws.add_entries(outside, ours_by_path=False)
+    wanted = {ws.slots[p].pilot for p in ws.slots if ws.slots[p].pilot}
+    folders = set()
+    for path in list(ws.slots):
+        for prefix in prefixes:
+            if prefix != "." and under(path, prefix) and path != prefix:
+                first = path[len(prefix) + 1:].split("/", 1)
+                if len(first) == 2:
+                    folders.add(f"{prefix}/{first[0]}")
+    if folders:
+        ws.add_entries(ws.source.walk(sorted(folders)), ours_by_path=True)
+    if any(not ws.charter_paths(pilot) for pilot in wanted):
+        ws.scan()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from pilotlint.documents.config import Config, ConfigError, find_config, load_config
+from pilotlint.documents.config import Config, ConfigError, escape, find_config, load_config
 
 
 class UsageFailure(click.ClickException):
@@ -18,7 +18,9 @@ class UsageFailure(click.ClickException):
     exit_code = 2
 
     def show(self, file=None) -> None:
-        click.echo(f"pilotlint: error: {self.format_message()}", err=True)
+        # one line, control characters shown: a message that quotes a file or a key cannot
+        # start a workflow command (`::error`) on a line of its own in a CI log
+        click.echo(f"pilotlint: error: {escape(self.format_message())}", err=True)
 
 
 def parse_today(_ctx, _param, value) -> date:
@@ -38,39 +40,100 @@ def split_ids(values) -> list[str]:
     return [part.strip().upper() for value in values or () for part in value.split(",") if part.strip()]
 
 
-def discover(ctx: click.Context, start: Path) -> tuple[Config, Path]:
-    """The configuration (from --config or found upwards) and the workspace root.
+def discover(ctx: click.Context, start: Path) -> tuple[Path | None, Path]:
+    """The configuration file (from --config or found upwards) and the workspace root.
 
     The root is the git work tree when the configuration lies inside one (paths in the
     output are then relative to the repository, as GitHub expects), else the
-    configuration's folder, else the current directory.
+    configuration's folder, else the folder of what is checked.
     """
     from pilotlint.history.git import find_toplevel
 
     explicit = (ctx.find_root().obj or {}).get("config_file")
+    path = Path(explicit) if explicit else find_config(start)
+    if explicit and not (path.is_file() or path.is_symlink()):
+        raise UsageFailure(str(ConfigError("no such configuration file", explicit)))
     try:
-        path = Path(explicit) if explicit else find_config(start)
-        if explicit and not path.is_file():
-            raise ConfigError("no such configuration file", explicit)
-        config = load_config(path)
+        anchor = path.absolute().parent if path else (start if start.is_dir() else start.parent).resolve()
+    except (OSError, RuntimeError):
+        anchor = Path.cwd()
+    top = find_toplevel(anchor)
+    root = top if top is not None else anchor
+    return path, root.resolve()
+
+
+def open_workspace(ctx: click.Context, start: Path, today: date, *, use_git: bool = True):
+    """A workspace over the work tree that holds `start`: the configuration (a link there
+    is PL013, never followed), the document source and, inside git, the history facts.
+
+    Not scanned yet: the caller scans the configured paths or its own targets."""
+    from pilotlint.documents.source import FILE, WorkTree, not_a_file_message
+    from pilotlint.documents.workspace import Workspace
+    from pilotlint.findings import Finding
+
+    path, root = discover(ctx, start)
+    source = WorkTree(root)
+    rel = None
+    problems = []
+    if path is not None:
+        try:
+            rel = path.absolute().parent.resolve().joinpath(path.name).relative_to(root).as_posix()
+        except ValueError:
+            raise UsageFailure(f"the configuration {path} is outside the repository {root}") from None
+        entry = source.entry(rel)
+        if entry is not None and entry.type != FILE:
+            problems.append(Finding("PL013", "error", rel, 1, 1, None, not_a_file_message(entry.type) +
+                                    "; the defaults are used instead"))
+            rel = None
+    try:
+        config = load_config(source, rel)
     except ConfigError as exc:
         raise UsageFailure(str(exc)) from None
-    anchor = config.directory or (start if start.is_dir() else start.parent)
-    top = find_toplevel(anchor)
-    root = top if top is not None else (config.directory or Path.cwd())
-    return config, root.resolve()
+    history = None
+    if use_git:
+        history = _history(root, config)
+    ws = Workspace(source, config, today, history=history)
+    ws.problems.extend(problems)
+    ws.root = root
+    return ws
+
+
+def _history(root: Path, config: Config):
+    from pilotlint.history.facts import History
+    from pilotlint.history.git import GitError, open_quietly
+
+    repo = open_quietly(root)
+    if repo is None:
+        return None
+    try:
+        return History(repo, repo.head(), config.prefixes())
+    except GitError:
+        return None
 
 
 def write_output(text: str, output: str | None) -> None:
+    """The command's report: to stdout, or to the file `--output` names (never through a link)."""
+    from pilotlint.documents.write import WriteError, report
+
     # a lone surrogate (a file name that is not UTF-8) would stop the write half-way
     text = text.encode("utf-8", "replace").decode("utf-8")
     if output:
         try:
-            Path(output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UsageFailure(f"cannot write {output}: {exc.strerror}") from None
+            report(output, text)
+        except WriteError as exc:
+            raise UsageFailure(str(exc)) from None
     else:
         click.echo(text, nl=False)
+
+
+def append_output(text: str, path: str) -> None:
+    """Append to a file such as $GITHUB_STEP_SUMMARY (never through a link)."""
+    from pilotlint.documents.write import WriteError, report
+
+    try:
+        report(path, text.encode("utf-8", "replace").decode("utf-8"), append=True)
+    except WriteError as exc:
+        raise UsageFailure(str(exc)) from None
 
 
 def default_format() -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from pilotlint.cli.common import UsageFailure, discover, write_output
+from pilotlint.cli.common import UsageFailure, write_output
 
 FORMATS = ("text", "json", "markdown")
 _MARK = {"added": "+", "removed": "-", "changed": "~"}
@@ -42,26 +42,28 @@ def diff_command(ctx, base, head, fmt, output, pilots):
     neutral (SPEC §3); changes of fields that are not gated are listed as neutral.
     Exit 0, or 2 when a ref does not exist or git cannot be read.
     """
-    from pilotlint.history.git import GitError
-    from pilotlint.history.revdocs import documents_at, layout_for
-    from pilotlint.history.semdiff import diff_workspaces
+    from datetime import date
 
-    config, root = discover(ctx, Path.cwd())
-    repo = open_repo(root)
+    from pilotlint.cli.gate import config_path
+    from pilotlint.documents.config import ConfigError
+    from pilotlint.history.git import GitError
+    from pilotlint.history.range import Range
+
+    repo = open_repo(Path.cwd())
     try:
         base_sha = repo.resolve(base)   # refs become commit ids before anything else
         head_sha = repo.resolve(head)
-        layout = layout_for(repo, config, head_sha)
-        base_docs, _, base_problems = documents_at(repo, base_sha, layout)
-        head_docs, _, head_problems = documents_at(repo, head_sha, layout)
-    except GitError as exc:
+        rng = Range(repo, base_sha, head_sha, config_rel=config_path(ctx, repo.root), today=date.today(),
+                    merge_base=False, config_at=head_sha)
+        changes = sorted(rng.all_changes(), key=lambda c: c.path)
+        problems = [f"{base_sha[:12]}: {p.path}: {p.message}" for p in rng.base.problems] + \
+                   [f"{head_sha[:12]}: {p.path}: {p.message}" for p in rng.head.problems]
+    except (GitError, ConfigError) as exc:
         raise git_failure(exc) from None
     finally:
         repo.close()
-    changes = diff_workspaces(base_docs, head_docs)
     if pilots:
         changes = [c for c in changes if c.pilot in pilots]
-    problems = [f"{base_sha[:12]}: {p}" for p in base_problems] + [f"{head_sha[:12]}: {p}" for p in head_problems]
     if fmt == "json":
         text = json.dumps({"version": 1, "base": base_sha, "head": head_sha,
                            "changes": [c.to_json() for c in changes], "unreadable": problems},
@@ -78,7 +80,7 @@ def diff_command(ctx, base, head, fmt, output, pilots):
 
 def value_text(value, limit: int = 120) -> str:
     """A value on one line: JSON, so control characters and escapes cannot reach the terminal."""
-    from pilotlint.history.semdiff import plain
+    from pilotlint.documents.values import plain
 
     text = json.dumps(plain(value), ensure_ascii=False, separators=(", ", ": "), default=str)
     text = "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in text)
@@ -132,16 +134,9 @@ def render_text(base_sha: str, head_sha: str, changes, problems) -> str:
 
 
 def md(value) -> str:
-    try:
-        from pilotlint.report.markdown import md as escape
-    except ImportError:  # pragma: no cover - the shared escaper is part of the package
-        escape = None
-    if escape is not None:
-        return escape(value)
-    text = safe_text(value, 10_000)
-    for ch in "\\`*_~[]()!|$#{}":
-        text = text.replace(ch, "\\" + ch)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("@", "@\u200b")
+    from pilotlint.report.markdown import md as escape
+
+    return escape(value)
 
 
 def md_cell(value, limit: int = 120) -> str:

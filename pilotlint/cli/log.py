@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import json
 import sys
-from collections import OrderedDict
 from datetime import date
 from pathlib import Path
-from typing import Iterator
 
 import click
 
-from pilotlint.cli.common import UsageFailure, discover
+from pilotlint.cli.common import UsageFailure, open_workspace
 from pilotlint.cli.diff import (FORMATS, change_lines, counts, git_failure, markdown_table, md, open_repo,
                                      safe_text)
 
@@ -52,10 +50,12 @@ def log_command(ctx, pilot, since, until, fmt, output):
     whether each counts, and the effect on cost and risk. PILOT limits the log to one
     pilot. Dates are committer dates. A progress counter is shown on a terminal.
     """
+    from pilotlint.history.decisionlog import DecisionLog
     from pilotlint.history.git import GitError
 
-    config, root = discover(ctx, Path.cwd())
-    repo = open_repo(root)
+    ws = open_workspace(ctx, Path.cwd(), date.today(), use_git=False)
+    config = ws.config
+    repo = open_repo(ws.root)
     try:
         head = repo.resolve("HEAD")
         repo.require_full_history(head)
@@ -83,10 +83,14 @@ def log_command(ctx, pilot, since, until, fmt, output):
 def _open(output: str | None):
     if not output:
         return click.get_text_stream("stdout")
+    import os
+
+    from pilotlint.documents.write import WriteError, open_report
+
     try:
-        return open(output, "w", encoding="utf-8")
-    except OSError as exc:
-        raise UsageFailure(f"cannot write {output}: {exc.strerror}") from None
+        return os.fdopen(open_report(output), "w", encoding="utf-8", errors="replace")
+    except WriteError as exc:
+        raise UsageFailure(str(exc)) from None
 
 
 class _Progress:
@@ -105,177 +109,6 @@ class _Progress:
         if self.count >= 200:
             sys.stderr.write("\r\x1b[K")
             sys.stderr.flush()
-
-
-# -- building entries ----------------------------------------------------------------
-
-_GROUP = 128  # commits whose blobs are read in one round trip (bounds memory too)
-
-
-class _DocCache:
-    """Parsed documents by blob id, bounded (least recently used goes first)."""
-
-    def __init__(self, repo, limits, size: int = 256):
-        self.repo, self.limits, self.size = repo, limits, size
-        self.items: OrderedDict[str, tuple] = OrderedDict()
-
-    def prefetch(self, oids) -> None:
-        """Read and parse the blobs of a group of commits in one round trip to git."""
-        from pilotlint.history.revdocs import parse_document
-
-        missing = [o for o in dict.fromkeys(oids) if o is not None and o not in self.items]
-        if not missing:
-            return
-        for oid, raw in self.repo.blobs().read_many(missing, max_bytes=self.limits["max_file_bytes"]).items():
-            self._put(oid, parse_document(raw, self.limits))
-
-    def _put(self, oid: str, value: tuple) -> None:
-        self.items[oid] = value
-        if len(self.items) > self.size:
-            self.items.popitem(last=False)
-
-    def get(self, oid: str | None) -> tuple:
-        """(data or None, problem or None) for a blob."""
-        from pilotlint.history.revdocs import parse_document
-
-        if oid is None:
-            return None, None
-        if oid in self.items:
-            self.items.move_to_end(oid)
-            return self.items[oid]
-        raw = self.repo.blobs().read(oid, max_bytes=self.limits["max_file_bytes"])
-        value = parse_document(raw, self.limits)
-        self._put(oid, value)
-        return value
-
-
-class DecisionLog:
-    def __init__(self, repo, config):
-        from pilotlint.history.revdocs import layout_for
-
-        self.repo = repo
-        self.head = repo.resolve("HEAD")
-        self.layout = layout_for(repo, config, self.head)
-        self.docs = _DocCache(repo, self.layout.config.limits, size=4 * _GROUP + 1536)
-        try:
-            from pilotlint.history.approvals import judge
-        except ImportError:  # pragma: no cover - approvals ship with the package
-            judge = None
-        self.judge = judge
-
-    def entries(self, head: str, *, pilot: str | None = None, since=None, until=None,
-                progress=None) -> Iterator[dict]:
-        group: list = []
-        for commit in self.repo.iter_commits(None, head, self.layout.prefixes, since=since, until=until):
-            if progress:
-                progress.tick()
-            group.append(commit)
-            if len(group) == _GROUP:
-                yield from self._group(group, pilot)
-                group = []
-        yield from self._group(group, pilot)
-
-    def _group(self, commits, pilot) -> Iterator[dict]:
-        """A bounded group of commits: their blobs are read together, then each becomes an entry."""
-        self.docs.prefetch(oid for c in commits for f in c.changes if self.layout.covers(f.path)
-                           for oid in (f.old_oid, f.new_oid))
-        for commit in commits:
-            entry = self.entry(commit, pilot)
-            if entry is not None:
-                yield entry
-
-    def entry(self, commit, pilot: str | None = None) -> dict | None:
-        from pilotlint.history.semdiff import diff_documents, effects
-
-        touched = [c for c in commit.changes if self.layout.covers(c.path)]
-        if not touched:
-            return None
-        changes, approvals, problems = [], [], []
-        base_pilots = None
-        for file in touched:
-            old, old_problem = self.docs.get(file.old_oid)
-            new, new_problem = self.docs.get(file.new_oid)
-            problem = new_problem or old_problem
-            if problem:
-                problems.append(f"{file.path}: {problem}")
-                if (old is None) != (new is None):
-                    continue  # unreadable on one side: no "added"/"removed" that never happened
-            if old is None and new is None:
-                continue
-            if old is None and new.get("kind") == "Charter" and commit.parents:
-                if base_pilots is None:
-                    base_pilots = self._charters_at(commit.parents[0])
-            changes.extend(diff_documents(old, new, path=file.path, base_pilots=base_pilots))
-            if old is None and new.get("kind") == "Approval":
-                approvals.append(self._judge(commit, file.path, new))
-        pilots = sorted({c.pilot for c in changes if c.pilot} | {a["pilot"] for a in approvals if a["pilot"]})
-        if pilot is not None:
-            if pilot not in pilots:
-                return None
-            changes = [c for c in changes if c.pilot == pilot]
-            approvals = [a for a in approvals if a["pilot"] == pilot]
-            pilots = [pilot]
-        if not changes and not approvals and not problems:
-            return None
-        return {"commit": commit.sha, "date": commit.committer_date, "author_date": commit.author_date,
-                "author": {"name": commit.author_name, "email": commit.author_email},
-                "signature": commit.signature, "signer": commit.signer, "subject": commit.subject,
-                "message": commit.message, "pilots": pilots, "changes": [c.to_json() for c in changes],
-                "approvals": approvals, "effect": effects(changes), "unreadable": problems,
-                "approvals_judged": self.judge is not None}
-
-    # Charters of the other pilots at a commit (for "a new charter for a team that already
-    # has a pilot"): only files named charter.y(a)ml are read, through the bounded cache.
-    def _charters_at(self, sha: str) -> dict:
-        found = {}
-        for path, oid, _size in self.repo.list_entries(sha, self.layout.prefixes):
-            if path.rsplit("/", 1)[-1] in ("charter.yaml", "charter.yml") and self.layout.covers(path):
-                data, _ = self.docs.get(oid)
-                if data is not None and data.get("kind") == "Charter" and isinstance(data.get("pilot"), str):
-                    found[data["pilot"]] = data
-        return found
-
-    def _charter_at(self, sha: str, pilot: str, near: str) -> dict | None:
-        """The pilot's charter at a commit: looked for beside the approval first, then everywhere."""
-        folder = near.rsplit("/approvals/", 1)[0] if "/approvals/" in near else None
-        for where in ([folder] if folder else []) + [None]:
-            for path, oid, _size in self.repo.list_entries(sha, [where] if where else self.layout.prefixes):
-                if not self.layout.covers(path) or "/approvals/" in path:
-                    continue
-                data, _ = self.docs.get(oid)
-                if data is not None and data.get("kind") == "Charter" and data.get("pilot") == pilot:
-                    return data
-        return None
-
-    def _judge(self, commit, path: str, approval) -> dict:
-        from pilotlint.history.revdocs import config_at
-
-        pilot = approval.get("pilot") if isinstance(approval.get("pilot"), str) else None
-        result = {"pilot": pilot, "path": path, "approver": approval.get("approver"),
-                  "decision": approval.get("decision"), "valid": None, "reason": None}
-        if self.judge is None:
-            result["reason"] = "approvals are not judged by this version of pilotlint"
-            return result
-        config_rel = self.layout.config_path or ".pilotlint.yaml"
-        parent = commit.parents[0] if commit.parents else None
-        base_config = (config_at(self.repo, parent, config_rel) if parent else None) \
-            or config_at(self.repo, commit.sha, config_rel) or self.layout.config
-        kwargs = {"author_email": commit.author_email}
-        if approval.get("target") == "config":
-            head_config = config_at(self.repo, commit.sha, config_rel)
-            charter, previous = None, None
-            kwargs["config_at_head"] = head_config.data if head_config else None
-        else:
-            charter = self._charter_at(commit.sha, pilot, path) if pilot else None
-            previous = self._charter_at(parent, pilot, path) if parent and pilot else None
-            kwargs["previous_charter"] = previous
-        try:
-            judgement = self.judge(approval, charter, base_config, **kwargs)
-        except Exception as exc:  # a judgement must never take the log down
-            result.update(valid=False, reason=f"cannot be judged: {exc}")
-            return result
-        result.update(valid=judgement.valid, reason=judgement.reason)
-        return result
 
 
 # -- writers -------------------------------------------------------------------------

@@ -8,73 +8,53 @@ exists, and they write nowhere but the pilot's folder under the configured paths
 
 from __future__ import annotations
 
-import os
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import click
 
-from pilotlint.cli.common import UsageFailure, discover, today_option
+from pilotlint.cli.common import UsageFailure, open_workspace, today_option
+from pilotlint.documents.source import display
+from pilotlint.documents.values import iso_week, plain
 
 PILOT_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
 PERSON_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
-def iso_week(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
 def _workspace(ctx, today):
     from pilotlint.documents.config import ConfigError
-    from pilotlint.engine import Request, build_workspace
 
-    config, root = discover(ctx, Path.cwd())
+    ws = open_workspace(ctx, Path.cwd(), today, use_git=False)
     try:
-        ws, _problems = build_workspace(Request(paths=[], config=config, root=root, today=today, use_git=False))
+        ws.scan()
     except ConfigError as exc:
         raise UsageFailure(str(exc)) from None
     return ws
 
 
-def _base(ws) -> Path:
-    return (ws.config.directory or ws.root).resolve()
-
-
-def _inside(path: Path, base: Path) -> bool:
-    try:
-        return path.resolve().is_relative_to(base)
-    except OSError:
-        return False
-
-
-def _refuse_existing(paths: list[Path], ws) -> None:
-    existing = [p for p in paths if os.path.lexists(p)]
+def _refuse_existing(paths: list[str], ws) -> None:
+    existing = [p for p in paths if ws.source.entry(p) is not None]
     if existing:
-        names = ", ".join(ws.relpath(p) for p in existing)
+        names = ", ".join(display(p) for p in existing)
         raise UsageFailure(f"{names} already exist{'s' if len(existing) == 1 else ''}; pilotlint never "
                            "overwrites a pilot document (edit it, or move it away first)")
 
 
-def _write_new(files: dict[Path, str], ws) -> None:
-    """Create every file, or none: all paths were checked; `x` mode refuses a file that
-    appeared in the meantime, and what was written before it is removed again."""
-    written: list[Path] = []
+def _write_new(files: dict[str, str], ws) -> None:
+    """Create every file, or none: each is created exclusively, never through a link, in
+    folders that are real folders; what was written before a failure is removed again."""
+    from pilotlint.documents.write import WriteError, create, remove
+
+    written: list[str] = []
     try:
-        for path, text in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with open(path, "x", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-            written.append(path)
-    except FileExistsError as exc:
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise UsageFailure(f"{ws.relpath(Path(exc.filename))} already exists; nothing was written") from None
-    except OSError as exc:
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise UsageFailure(f"cannot write {exc.filename}: {exc.strerror}; nothing was written") from None
+        for rel, text in files.items():
+            create(ws.root, rel, text)
+            written.append(rel)
+    except WriteError as exc:
+        for rel in written:
+            remove(ws.root, rel)
+        raise UsageFailure(f"{exc}; nothing was written") from None
 
 
 def _count_placeholders(texts) -> int:
@@ -110,20 +90,15 @@ def init_command(ctx, pilot, owner, today):
             raise UsageFailure(f"{owner!r} is not a person id (letters, digits, `.`, `_`, `-`)")
         if config.knows_people() and owner not in config.people:
             known = ", ".join(sorted(config.people)) or "none"
-            raise UsageFailure(f"`{owner}` is not a person in {config.path.name} (`people:`); use one of: {known}")
-    existing = ws.pilots.get(pilot)
-    if existing is not None and existing.charter is not None:
-        raise UsageFailure(f"the pilot `{pilot}` already has a charter ({existing.charter.path}); "
+            raise UsageFailure(f"`{owner}` is not a person in {config.rel} (`people:`); use one of: {known}")
+    charters = ws.charter_paths(pilot)
+    if charters:
+        raise UsageFailure(f"the pilot `{pilot}` already has a charter ({display(charters[0])}); "
                            f"use `pilotlint note {pilot}` for this week's note")
-    base = _base(ws)
-    first = config.paths[0] if config.paths else "pilots"
-    folder = base / first / pilot
-    if Path(first).is_absolute() or not _inside(folder, base):
-        raise UsageFailure(f"the configured path {first!r} is outside {base}; pilotlint writes only inside "
-                           "the repository")
+    folder = f"{config.prefixes()[0]}/{pilot}"
     week = iso_week(today)
-    files = {folder / "charter.yaml": "charter.yaml.j2", folder / "rollback.yaml": "rollback.yaml.j2",
-             folder / "notes" / f"{week}.yaml": "note.yaml.j2"}
+    files = {f"{folder}/charter.yaml": "charter.yaml.j2", f"{folder}/rollback.yaml": "rollback.yaml.j2",
+             f"{folder}/notes/{week}.yaml": "note.yaml.j2"}
     _refuse_existing(list(files), ws)
     context = {"pilot": pilot, "owner": owner, "today": today.isoformat(), "week": week,
                "start": today.isoformat(), "review_on": (today + timedelta(days=75)).isoformat(),
@@ -132,7 +107,7 @@ def init_command(ctx, pilot, owner, today):
     texts = {path: render_yaml(template, context) for path, template in files.items()}
     _write_new(texts, ws)
     for path in texts:
-        click.echo(f"created {ws.relpath(path)}")
+        click.echo(f"created {display(path)}")
     click.echo(f"next: fill in the {_count_placeholders(texts.values())} \"<fill: ...>\" values; "
                "`pilotlint check` names each one (PL009)")
 
@@ -152,22 +127,19 @@ def note_command(ctx, pilot, today):
     from pilotlint.report.templating import render_yaml
 
     ws = _workspace(ctx, today)
-    item = ws.pilots.get(pilot)
+    item = ws.pilot(pilot)
     if item is None or item.charter is None:
-        known = ", ".join(sorted(p for p, i in ws.pilots.items() if i.charter)) or "none"
+        known = ", ".join(sorted(p for p in ws.pilot_ids() if ws.charter_paths(p))) or "none"
         raise UsageFailure(f"no pilot `{pilot}` in this repository; pilots: {known} "
                            f"(`pilotlint init {pilot}` creates a new one)" if PILOT_ID.fullmatch(pilot)
                            else f"no pilot {pilot!r} in this repository; pilots: {known}")
     week = iso_week(today)
     for note in item.notes:
         if note.get("week") == week:
-            raise UsageFailure(f"{note.path} is already the note of {week}; pilotlint never overwrites a "
+            raise UsageFailure(f"{note.shown} is already the note of {week}; pilotlint never overwrites a "
                                "pilot document")
     charter = item.charter
-    target = charter.file.parent / "notes" / f"{week}.yaml"
-    if not _inside(target.parent if target.parent.exists() else charter.file.parent, _base(ws)):
-        raise UsageFailure(f"{ws.relpath(target)} would be outside the repository; pilotlint writes only "
-                           "inside it")
+    target = f"{charter.folder}/notes/{week}.yaml" if charter.folder != "." else f"notes/{week}.yaml"
     _refuse_existing([target], ws)
     metrics = [m["id"] for m in scorecard_metrics(charter.data)]
     stop_rules = charter.get("stop_rules")
@@ -182,23 +154,16 @@ def note_command(ctx, pilot, today):
     risks = []
     for risk in previous.get("risks") or [] if previous and isinstance(previous.get("risks"), list) else []:
         if isinstance(risk, dict) and risk.get("status", "open") == "open":
-            risks.append(_plain(risk))
+            risks.append(plain(risk))
     owner = charter.get("owner")
     context = {"pilot": pilot, "week": week, "today": today.isoformat(), "metrics": metrics, "risks": risks,
                "previous_week": previous.get("week") if previous else None,
                "approver": owner if isinstance(owner, str) and PERSON_ID.fullmatch(owner) else None}
     text = render_yaml("note.yaml.j2", context)
     _write_new({target: text}, ws)
-    click.echo(f"created {ws.relpath(target)}")
+    click.echo(f"created {display(target)}")
     click.echo(f"next: fill in the {_count_placeholders([text])} \"<fill: ...>\" values"
                + (f"; {len(risks)} open risk{'s' if len(risks) != 1 else ''} carried over from "
                   f"{previous.get('week')}" if risks else ""))
 
 
-def _plain(value):
-    """Loaded document values (LDict/LList) as plain dicts and lists."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value

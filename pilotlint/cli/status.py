@@ -10,28 +10,22 @@ import click
 from pilotlint.cli.common import today_option, write_output
 
 
-def status_rows(result) -> list[dict]:
-    """One row per pilot, in the `status` JSON shape (SPEC §5), sorted by pilot id."""
+def status_row(pilot, findings, today) -> dict:
+    """One pilot's row, in the `status` JSON shape."""
     from pilotlint.report.summary import pilot_verdict, review_on, spend_of
 
-    ws = result.workspace
-    rows = []
-    for pilot_id in sorted(ws.pilots):
-        pilot = ws.pilots[pilot_id]
-        owner = pilot.charter.get("owner") if pilot.charter else None
-        spend = spend_of(pilot)
-        mine = [f for f in result.findings if f.pilot == pilot_id]
-        rows.append({
-            "pilot": pilot_id,
-            "status": pilot.status,
-            "owner": owner if isinstance(owner, str) else None,
-            "verdict": pilot_verdict(pilot),
-            "spend": {"month_to_date": spend["month_to_date"], "forecast": spend["forecast"], "cap": spend["cap"]},
-            "review_on": review_on(pilot),
-            "errors": sum(1 for f in mine if f.severity == "error"),
-            "warnings": sum(1 for f in mine if f.severity == "warning"),
-        })
-    return rows
+    owner = pilot.charter.get("owner") if pilot.charter else None
+    spend = spend_of(pilot, today)
+    return {
+        "pilot": pilot.id,
+        "status": pilot.status,
+        "owner": owner if isinstance(owner, str) else None,
+        "verdict": pilot_verdict(pilot, today),
+        "spend": {"month_to_date": spend["month_to_date"], "forecast": spend["forecast"], "cap": spend["cap"]},
+        "review_on": review_on(pilot),
+        "errors": sum(1 for f in findings if f.severity == "error"),
+        "warnings": sum(1 for f in findings if f.severity == "warning"),
+    }
 
 
 def _spend_text(spend: dict) -> str:
@@ -87,8 +81,9 @@ def status_command(ctx, fmt, output, no_git, today):
     review and open errors and warnings. Exits 1 when any pilot has an error finding."""
     from pilotlint.cli.summary import check_repository
 
-    result, _request = check_repository(ctx, today, use_git=not no_git)
-    rows = status_rows(result)
+    rows = []
+    check_repository(ctx, today, use_git=not no_git,
+                     visit=lambda pilot, findings: rows.append(status_row(pilot, findings, today)))
     if fmt == "json":
         text = json.dumps({"version": 1, "pilots": rows}, indent=2, ensure_ascii=False) + "\n"
     elif fmt == "markdown":

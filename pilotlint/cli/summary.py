@@ -6,31 +6,26 @@ from pathlib import Path
 
 import click
 
-from pilotlint.cli.common import UsageFailure, discover, today_option, write_output
+from pilotlint.cli.common import UsageFailure, open_workspace, today_option, write_output
 
 
-def check_repository(ctx, today, *, use_git: bool = True):
-    """Run the check engine over the repository's configured paths (what `summary`,
-    `status`, `init` and `note` read). Returns the engine's Result."""
+def check_repository(ctx, today, *, use_git: bool = True, pilots=None, visit=None):
+    """Run the engine over the repository's configured paths (what `summary`, `status`,
+    `site` read): the index of every document, then the pilots asked for. Returns
+    (workspace, result)."""
     from pilotlint.documents.config import ConfigError
-    from pilotlint.engine import Request, configured_paths, run
+    from pilotlint.engine import run
 
-    config, root = discover(ctx, Path.cwd())
-    paths = configured_paths(config, root)
-    request = Request(paths=[], config=config, root=root, today=today, use_git=use_git)
+    ws = open_workspace(ctx, Path.cwd(), today, use_git=use_git)
     try:
-        if not paths:  # nothing to read yet: an empty workspace, not an error
-            from pilotlint.engine import Result
-            from pilotlint.documents.model import Workspace
-
-            return Result(Workspace(root, config, today), [], []), request
-        return run(request), request
+        ws.scan()
+        return ws, run(ws, pilots=pilots, visit=visit)
     except ConfigError as exc:
         raise UsageFailure(str(exc)) from None
 
 
 def unknown_pilot(pilot: str, ws) -> UsageFailure:
-    known = ", ".join(sorted(p for p, item in ws.pilots.items() if item.charter)) or "none"
+    known = ", ".join(sorted(p for p in ws.pilot_ids() if ws.charter_paths(p))) or "none"
     return UsageFailure(f"no pilot `{pilot}` in this repository; pilots: {known}")
 
 
@@ -57,9 +52,10 @@ def summary_command(ctx, pilot, output, template, no_git, today):
 
     if template is not None and not template.is_file():
         raise UsageFailure(f"{template}: no such template file")
-    result, request = check_repository(ctx, today, use_git=not no_git)
-    ws = result.workspace
-    item = ws.pilots.get(pilot)
+    seen = {}
+    ws, result = check_repository(ctx, today, use_git=not no_git, pilots=[pilot],
+                                  visit=lambda item, _findings: seen.setdefault("pilot", item))
+    item = seen.get("pilot")
     if item is None or item.charter is None:
         raise unknown_pilot(pilot, ws)
     findings = [f for f in result.findings if f.pilot == pilot]
@@ -82,25 +78,23 @@ def summary_command(ctx, pilot, output, template, no_git, today):
 def decision_log(ws, pilot, limit: int = 5) -> list[dict] | None:
     """The latest decision-log entries that touch the pilot, newest first, or None when
     there is no repository (or history cannot be read): then the summary has no such
-    section. Entries come from the `log` machinery (SPEC §5 `log` JSON), reduced to date,
-    author, signed and subject.
+    section. Entries come from the `log` machinery, reduced to date, author, signed and
+    subject.
     """
-    if ws.git is None:
+    if ws.history is None:
         return None
-    try:
-        from pilotlint.cli.log import DecisionLog
-        from pilotlint.history.git import GitError
-    except ImportError:
-        return None
+    from pilotlint.history.decisionlog import DecisionLog
+    from pilotlint.history.git import GitError
+
     entries = []
     try:
-        head = ws.git.resolve("HEAD")
-        for entry in DecisionLog(ws.git, ws.config).entries(head, pilot=pilot.id):
+        repo = ws.history.repo
+        for entry in DecisionLog(repo, ws.config).entries(repo.head(), pilot=pilot.id):
             entries.append(entry)
             if len(entries) >= limit:
                 break
     except (GitError, OSError, ValueError):
-        return None  # a repository without commits, or history that cannot be read
+        return None  # history that cannot be read
     out = []
     for entry in entries:
         author = entry.get("author") or {}

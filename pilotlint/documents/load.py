@@ -233,6 +233,86 @@ def load_text(text: str, limits: dict = DEFAULT_LIMITS, *, positions: bool = Tru
     return Loaded(data, builder.problems)
 
 
+# -- the identity pass ------------------------------------------------------------------
+
+_IDENTITY_KEYS = ("apiVersion", "kind", "pilot")
+# After the early stop, a later top-level key could only change the answer if it decoded to
+# one of the three names: in a block mapping at column 0 such a key starts a line with the
+# name itself, a quote (escapes), `?` (a complex key), `*` (an alias), `&` or `!` (an
+# anchor or tag before the key). Any such line, or a second document, sends the file to
+# the full parse, which is exact; the pass never decides on text alone.
+_LATER_KEY = re.compile("^(?:pilot|kind|apiVersion|[\"'?*&!%{\\[\ufeff\t]|---|\\.\\.\\.)", re.M)
+
+
+def identify(text: str) -> tuple[object, object, object] | None:
+    """(apiVersion, kind, pilot) of a document as the full parse would read them, from
+    libyaml's event stream, stopping once the three top-level keys are known; None when
+    this cheap pass cannot be sure (anything unusual: the full parse then decides).
+
+    A value that is missing is None; a value is the text written (a plain scalar that YAML
+    would read as a number or boolean makes the pass give up).
+    """
+    parser = _EventParser(text)
+    found: dict[str, object] = {}
+    try:
+        if parser.get_event().__class__ is not yaml.StreamStartEvent:
+            return None
+        event = parser.get_event()
+        if event.__class__ is not yaml.DocumentStartEvent:
+            return None
+        event = parser.get_event()
+        if event.__class__ is not yaml.MappingStartEvent or event.tag is not None or event.flow_style \
+                or event.start_mark.column != 0:
+            return None
+        while True:
+            key = parser.get_event()
+            cls = key.__class__
+            if cls is yaml.MappingEndEvent:
+                break
+            if cls is not yaml.ScalarEvent or key.tag is not None or key.value == "<<":
+                return None
+            name = key.value
+            value = parser.get_event()
+            if name in _IDENTITY_KEYS:
+                if name in found or value.__class__ is not yaml.ScalarEvent or value.tag is not None:
+                    return None
+                if value.implicit[0] and _resolve_plain(value.value) != _STR:
+                    return None
+                found[name] = value.value
+                if len(found) == 3:
+                    if _LATER_KEY.search(text, value.end_mark.index):
+                        return None
+                    return found["apiVersion"], found["kind"], found["pilot"]
+            else:
+                _skip(parser, value)
+        end = parser.get_event()
+        if end.__class__ is not yaml.DocumentEndEvent or parser.get_event().__class__ is not yaml.StreamEndEvent:
+            return None
+    except yaml.YAMLError:
+        return None
+    except RecursionError:
+        return None
+    finally:
+        dispose = getattr(parser, "dispose", None)
+        if dispose:
+            dispose()
+    return found.get("apiVersion"), found.get("kind"), found.get("pilot")
+
+
+def _skip(parser, event) -> None:
+    """Consume the rest of a value whose first event is `event`."""
+    cls = event.__class__
+    if cls is not yaml.MappingStartEvent and cls is not yaml.SequenceStartEvent:
+        return
+    depth = 1
+    while depth:
+        cls = parser.get_event().__class__
+        if cls is yaml.MappingStartEvent or cls is yaml.SequenceStartEvent:
+            depth += 1
+        elif cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
+            depth -= 1
+
+
 class _Builder:
     """Builds values from nodes. Hot path: 14,000 documents a second is the goal, so plain
     strings take a short road and positions are stored as tuples, not objects."""
@@ -345,6 +425,10 @@ class _Builder:
             return _short(text)
         if tag == _INT:
             value = _to_int(text)
+            if value is None:
+                self.problem("PL002", f"`{_clip(text)}` is not a number pilotlint can read (at most "
+                             f"{_MAX_DIGITS} digits); write the amount as a plain number", node)
+                return None
             digits = text.lstrip("+-")
             if plain and (not _YAML12_INT.fullmatch(text) or (digits[:1] == "0" and digits[1:2].isdigit())):
                 self.problem("PL007", f"`{text}` is read by YAML 1.1 as the number {value}; quote it "
@@ -352,6 +436,10 @@ class _Builder:
             return value
         if tag == _FLOAT:
             value = _to_float(text)
+            if value is None:
+                self.problem("PL002", f"`{_clip(text)}` is not a number pilotlint can read; write a plain "
+                             "number or a quoted string", node)
+                return None
             if not math.isfinite(value):
                 self.problem("PL002", f"`{text}` is not a finite number; write a number or a quoted string", node)
                 return None
@@ -404,28 +492,49 @@ class _PlainBuilder(_Builder):
         return out
 
 
-def _to_int(text: str) -> int:
+# Python refuses to turn text of more than 4,300 digits into a number (and back), and a
+# float cannot hold more than about 308: an amount longer than this is not an amount.
+_MAX_DIGITS = 100
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _to_int(text: str) -> int | None:
+    """YAML 1.1's integer forms (`0x`, `0b`, octal, `1:30`), or None when the text cannot be
+    one (`0x_`) or is too long to be an amount."""
     text = text.replace("_", "")
     sign = -1 if text.startswith("-") else 1
     digits = text.lstrip("+-")
-    if digits.startswith("0b"):
-        return sign * int(digits[2:], 2)
-    if digits.startswith("0x"):
-        return sign * int(digits[2:], 16)
-    if ":" in digits:
-        return sign * _sexagesimal(digits, int)
-    if len(digits) > 1 and digits.startswith("0"):
-        return sign * int(digits, 8)
-    return sign * int(digits)
+    if len(digits) > _MAX_DIGITS:
+        return None
+    try:
+        if digits.startswith("0b"):
+            return sign * int(digits[2:], 2)
+        if digits.startswith("0x"):
+            return sign * int(digits[2:], 16)
+        if ":" in digits:
+            return sign * _sexagesimal(digits, int)
+        if len(digits) > 1 and digits.startswith("0"):
+            return sign * int(digits, 8)
+        return sign * int(digits)
+    except ValueError:
+        return None
 
 
-def _to_float(text: str) -> float:
+def _to_float(text: str) -> float | None:
     lowered = text.replace("_", "").lower()
     if lowered.endswith(".inf"):
         return -math.inf if lowered.startswith("-") else math.inf
     if lowered == ".nan":
         return math.nan
-    return _sexagesimal(lowered, float) if ":" in lowered else float(lowered)
+    if len(lowered) > _MAX_DIGITS + 10:
+        return None
+    try:
+        return _sexagesimal(lowered, float) if ":" in lowered else float(lowered)
+    except (ValueError, OverflowError):
+        return None
 
 
 def _sexagesimal(text: str, kind):

@@ -8,35 +8,91 @@ severity and message, located at the node that failed, like a built-in schema fi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from pilotlint.documents.config import Config, ConfigError
+from pilotlint.documents.load import LoadError, load_text, locate
+from pilotlint.documents.model import Document
 from pilotlint.findings import Finding
-from pilotlint.documents.load import LoadError, load_text, locate, read_text
-from pilotlint.documents.model import Document, Workspace
 
 _FATAL = ("PL001", "PL002", "PL003", "PL004", "PL008")
 
 
-@dataclass(frozen=True)
+@dataclass
 class PolicyRule:
     id: str
     severity: str
     message: str
     match: dict
-    validator: object
-    source: Path       # the policy file
+    require: dict
+    source: str        # the policy file (repository path)
     line: int          # where the rule starts in it
     name: str = ""
     fix: str = ""
+    _fast: object = None
+    _validator: object = None
+
+    def check(self, docs, pilot) -> list[Finding]:
+        status = pilot.status if pilot is not None else None
+        return [f for doc in docs for f in self._check(doc, status)]
+
+    def check_config(self, config: Config) -> list[Finding]:
+        if config.rel is None or not isinstance(config.data, dict):
+            return []
+        return self._check(Document(config.rel, "Config", config.data), None)
+
+    def _check(self, doc: Document, status: str | None) -> list[Finding]:
+        if not doc.kind or not _matches(self, doc.kind, doc.pilot, status):
+            return []
+        if self._valid(doc.data):
+            return []
+        from pilotlint.documents.schema import validate
+
+        try:
+            errors = validate(doc.kind, doc.data, validator=self.validator())
+        except ConfigError:
+            raise
+        except Exception as exc:  # e.g. a `$ref` to another file or a URL: never fetched
+            raise ConfigError(f"policy {self.id}: `require` cannot be applied ({exc}); keep the schema "
+                              "self-contained (`$defs` and `#/...` references only)", self.source, self.line) from None
+        return [Finding(self.id, self.severity, doc.shown, error.line, error.column, doc.pilot,
+                        f"{self.message}: {error.message}") for error in errors]
+
+    def _valid(self, data) -> bool:
+        """The fast compiled check (the one the schemas use); jsonschema only explains a failure,
+        and is the judge whenever the fast check cannot handle the policy's schema."""
+        from pilotlint.documents.fastschema import compile_schema
+        from pilotlint.documents.values import is_iso_date
+
+        try:
+            if self._fast is None:
+                self._fast = compile_schema(self.require, {"date": is_iso_date})
+            return bool(self._fast(data))
+        except Exception:  # a keyword or value the fast check does not know: ask jsonschema
+            return False
+
+    def validator(self):
+        if self._validator is None:
+            from jsonschema.exceptions import SchemaError as BadSchema
+
+            from pilotlint.documents.schema import validator_for_schema
+
+            try:
+                type(validator_for_schema({})).check_schema(self.require)
+            except BadSchema as exc:
+                raise ConfigError(f"policy {self.id}: `require` is not a valid JSON Schema: {exc.message}",
+                                  self.source, self.line) from None
+            self._validator = validator_for_schema(self.require)
+        return self._validator
 
 
 def load_policies(config: Config) -> list[PolicyRule]:
-    """Every rule of every policy file; a malformed file is a ConfigError naming file and line."""
+    """Every rule of every policy file; a malformed file is a ConfigError naming file and line.
+
+    The files were read with the configuration, from the same source (`config.policies`)."""
     rules: list[PolicyRule] = []
-    seen: dict[str, Path] = {}
+    seen: dict[str, str] = {}
     for path in config.extra:
-        for item in _load_file(path, config):
+        for item in _load_file(path, config.policies.get(path, ""), config):
             if item.id in seen:
                 raise ConfigError(f"the policy id {item.id} is also defined in {seen[item.id]}; "
                                   "give every organisation rule an id of its own", path)
@@ -45,18 +101,11 @@ def load_policies(config: Config) -> list[PolicyRule]:
     return rules
 
 
-def _load_file(path: Path, config: Config) -> list[PolicyRule]:
-    from jsonschema.exceptions import SchemaError as BadSchema
-
-    from pilotlint.documents.schema import validate, validator_for_schema
+def _load_file(path: str, text: str, config: Config) -> list[PolicyRule]:
+    from pilotlint.documents.schema import validate
 
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"cannot read the policy file named in `rules.extra`: {exc.strerror or exc}",
-                          path) from None
-    try:
-        loaded = load_text(read_text(raw, config.limits), config.limits)
+        loaded = load_text(text, config.limits)
     except LoadError as exc:
         raise ConfigError(f"policy file: {exc.message}", path, exc.line) from None
     for problem in loaded.problems:
@@ -74,16 +123,8 @@ def _load_file(path: Path, config: Config) -> list[PolicyRule]:
         if entry["id"].startswith("PL"):
             raise ConfigError(f"the policy id {entry['id']} starts with PL, which is kept for pilotlint's own "
                               "rules; use your organisation's prefix, e.g. ACME001", path, line)
-        validator_class = type(validator_for_schema({}))
-        try:
-            validator_class.check_schema(entry["require"])
-        except BadSchema as exc:
-            where = locate(data, ("rules", index, "require", *exc.path))[0]
-            raise ConfigError(f"policy {entry['id']}: `require` is not a valid JSON Schema: {exc.message}",
-                              path, where) from None
         out.append(PolicyRule(entry["id"], entry["severity"], entry["message"].strip(), entry.get("match") or {},
-                              validator_for_schema(entry["require"]), path, line,
-                              entry.get("name", ""), entry.get("fix", "").strip()))
+                              entry["require"], path, line, entry.get("name", ""), entry.get("fix", "").strip()))
     return out
 
 
@@ -98,38 +139,3 @@ def _matches(rule: PolicyRule, kind: str, pilot: str | None, status: str | None)
     if "pilot" in match and pilot not in _as_set(match["pilot"]):
         return False
     return "status" not in match or status in _as_set(match["status"])
-
-
-def _subjects(config: Config, ws: Workspace):
-    """(kind, pilot, status, document) for every document a policy may be applied to."""
-    for doc in ws.documents:
-        if not doc.kind:
-            continue
-        pilot = ws.pilots.get(doc.pilot) if doc.pilot else None
-        yield doc.kind, doc.pilot, pilot.status if pilot else None, doc
-    if config.path is not None and isinstance(config.data, dict):
-        yield "Config", None, None, Document(ws.relpath(config.path), config.path, kind="Config", data=config.data)
-
-
-def run_policies(config: Config, ws: Workspace) -> list[Finding]:
-    from pilotlint.documents.schema import validate
-
-    rules = load_policies(config)
-    findings: list[Finding] = []
-    if not rules:
-        return findings
-    subjects = list(_subjects(config, ws))
-    for rule in rules:
-        for kind, pilot, status, doc in subjects:
-            if not _matches(rule, kind, pilot, status):
-                continue
-            try:
-                errors = validate(kind, doc.data, validator=rule.validator)
-            except Exception as exc:  # e.g. a `$ref` to another file or a URL: never fetched
-                raise ConfigError(f"policy {rule.id}: `require` cannot be applied ({exc}); keep the schema "
-                                  "self-contained (`$defs` and `#/...` references only)",
-                                  rule.source, rule.line) from None
-            for error in errors:
-                findings.append(Finding(rule.id, rule.severity, doc.path, error.line, error.column, doc.pilot,
-                                        f"{rule.message}: {error.message}"))
-    return findings

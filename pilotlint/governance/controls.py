@@ -22,14 +22,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Mapping, Sequence
 
-from pilotlint.governance.scorecard import parse_date as _date  # YYYY-MM-DD only, as the schema
+from pilotlint.documents.values import is_number as _is_number
+from pilotlint.documents.values import parse_date as _date
+from pilotlint.documents.values import plural
+from pilotlint.documents.vocab import budget_components
 
 CHECK_NAMES = {
     "stop_today": "One person can stop it today",
     "full_cost": "Finance sees the full monthly cost in one place",
     "old_process": "The team can return to the old process this week",
 }
-COMPONENTS = ("software", "model_usage", "outside_help", "staff_time")
 SAVED = ("data_export", "vendor_settings", "prompt_versions", "access_notes")
 DEFAULT_DRILL_MAX_AGE_DAYS = 90
 
@@ -45,16 +47,52 @@ class Check:
     reason: str
 
 
+def drill_max_age(config) -> int | float:
+    """`gate.drill_max_age_days` of a configuration (the default when it is not a number)."""
+    value = (getattr(config, "gate", None) or {}).get("drill_max_age_days", DEFAULT_DRILL_MAX_AGE_DAYS)
+    return value if _is_number(value) else DEFAULT_DRILL_MAX_AGE_DAYS
+
+
+@dataclass(frozen=True)
+class Drill:
+    """The rollback drills as of a day: the latest passed one, its age, whether it is fresh."""
+
+    last: date | None
+    index: int | None          # its position under `drills:`
+    age: int | None
+    fresh: bool
+    max_age: int | float
+
+
+def drill_state(rollback: Any, today: date, max_age) -> Drill:
+    """The one reading of the drills that PL704, the gate's PL803 and the control check share:
+    the latest passed drill dated on or before `today`, and whether it is within `max_age`
+    days (a drill dated after today counts from its day on)."""
+    drills = rollback.get("drills") if isinstance(rollback, Mapping) else None
+    best: tuple[date, int] | None = None
+    for index, drill in enumerate(drills if isinstance(drills, list) else ()):
+        if not isinstance(drill, Mapping) or drill.get("passed") is not True:
+            continue
+        day = _date(drill.get("on"))
+        if day is not None and day <= today and (best is None or day >= best[0]):
+            best = (day, index)
+    if best is None:
+        return Drill(None, None, None, False, max_age)
+    age = (today - best[0]).days
+    return Drill(best[0], best[1], age, age <= max_age, max_age)
+
+
 def control_checks(pilot, ws) -> list[Check]:
-    """The three checks for a `model.Pilot` in a `model.Workspace` (people, gate settings, today)."""
-    gate = getattr(ws.config, "gate", None) or {}
+    """The three checks for a `model.Pilot` in a `workspace.Workspace` (people, gate settings, today)."""
+    from pilotlint.governance.scorecard import current_notes
+
     return control_checks_data(
         pilot.charter.data if pilot.charter else None,
         pilot.rollback.data if pilot.rollback else None,
-        [note.data for note in pilot.sorted_notes()],
+        [note.data for note in current_notes(pilot, ws.today)],
         today=ws.today,
         people=ws.config.people if ws.config.knows_people() else None,
-        drill_max_age_days=gate.get("drill_max_age_days", DEFAULT_DRILL_MAX_AGE_DAYS),
+        drill_max_age_days=drill_max_age(ws.config),
     )
 
 
@@ -120,10 +158,10 @@ def _full_cost(charter: Mapping, notes: list[Mapping]) -> Check:
     components = budget.get("components") if isinstance(budget.get("components"), Mapping) else {}
     if not _is_number(cap):
         problems.append("no monthly cap")
-    missing = [c for c in COMPONENTS if not _is_number(components.get(c))]
+    missing = [c for c in budget_components() if not _is_number(components.get(c))]
     if missing:
         problems.append("the cap does not include " + ", ".join(m.replace("_", " ") for m in missing))
-    elif _is_number(cap) and sum(components[c] for c in COMPONENTS) > cap:
+    elif _is_number(cap) and sum(components[c] for c in budget_components()) > cap:
         problems.append("the components add up to more than the cap")
     reviewers = charter.get("reviewers")
     if not (isinstance(reviewers, Mapping) and isinstance(reviewers.get("finance"), str)):
@@ -165,32 +203,20 @@ def _old_process(rollback: Mapping | None, today: date, max_age, people: Mapping
                                             and saved[key]["location"].strip())]
     if unsaved:
         problems.append("no saved " + ", ".join(k.replace("_", " ") for k in unsaved))
-    drill = last_passed_drill(rollback, today)
+    state = drill_state(rollback, today, max_age)
+    drill = state.last
     if drill is None:
         problems.append("no passed rollback drill")
-    elif (today - drill).days > max_age:
-        problems.append(f"the last passed drill ({drill.isoformat()}) is {(today - drill).days} days old, "
+    elif not state.fresh:
+        problems.append(f"the last passed drill ({drill.isoformat()}) is {state.age} days old, "
                         f"more than {max_age:g}")
     good = "old workflow ready"
     if workflow is not None and isinstance(workflow.get("owner"), str):
         good += f" (owner {workflow['owner']})"
     good += "; saved state complete"
     if drill is not None:
-        good += f"; drill passed {drill.isoformat()} ({(today - drill).days} days ago)"
+        good += f"; drill passed {drill.isoformat()} ({plural((today - drill).days, 'day')} ago)"
     return _check("old_process", problems, good)
-
-
-def last_passed_drill(rollback: Any, today: date) -> date | None:
-    """The date of the latest passed drill on or before `today`, or None."""
-    drills = rollback.get("drills") if isinstance(rollback, Mapping) else None
-    best = None
-    for drill in drills if isinstance(drills, list) else ():
-        if not isinstance(drill, Mapping) or drill.get("passed") is not True:
-            continue
-        day = _date(drill.get("on"))
-        if day is not None and day <= today and (best is None or day > best):
-            best = day
-    return best
 
 
 def last_drill(rollback: Any) -> Mapping | None:
@@ -199,9 +225,3 @@ def last_drill(rollback: Any) -> Mapping | None:
     dated = [(d, item) for item in (drills if isinstance(drills, list) else ())
              if isinstance(item, Mapping) and (d := _date(item.get("on"))) is not None]
     return max(dated, key=lambda pair: pair[0])[1] if dated else None
-
-
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value

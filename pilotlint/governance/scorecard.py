@@ -11,10 +11,12 @@ is treated as missing, never raised on.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Iterable, Literal, Mapping, Sequence
+
+from pilotlint.documents.values import add_days, is_number, parse_date, week_start  # noqa: F401 (shared readers)
+from pilotlint.documents.values import yaml_text as fmt
 
 Level = Literal["success", "retry", "stop"]
 Verdict = Literal["expand", "fix", "stop", "unknown"]
@@ -24,38 +26,18 @@ CONDITIONS: tuple[str, ...] = ("level", "above", "below", "above_metric", "below
 ACTIONS: tuple[str, ...] = ("pause", "stop", "review")      # values of a stop rule's `then`
 DEFAULT_CADENCE_DAYS = 7
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_WEEK = re.compile(r"(\d{4})-W(\d{2})")
-
 
 # --- small readers -------------------------------------------------------------------
 
-def is_number(value: Any) -> bool:
-    """A real number as YAML gives it (booleans are not numbers, NaN is not a reading)."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
-
-
-def parse_date(value: Any) -> date | None:
-    """`YYYY-MM-DD` text (or a `date`) as a date; anything else is None."""
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str) and _DATE.fullmatch(value):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
-
-
-def week_start(week: Any) -> date | None:
-    """The Monday of an ISO week written `YYYY-Www`; None when it is not one."""
-    match = _WEEK.fullmatch(week) if isinstance(week, str) else None
-    if not match:
-        return None
-    try:
-        return date.fromisocalendar(int(match[1]), int(match[2]), 1)
-    except ValueError:
-        return None
+def current_notes(pilot, today: date) -> list:
+    """A pilot's weekly notes in week order, without those for a week that has not begun
+    on `today`: a note dated in the future counts for no verdict until its week (PL011)."""
+    out = []
+    for note in pilot.sorted_notes():
+        start = week_start(note.get("week"))
+        if start is None or start <= today:
+            out.append(note)
+    return out
 
 
 def scorecard_metrics(charter_data: Any) -> list[dict]:
@@ -70,14 +52,6 @@ def readings(note_data: Any) -> Mapping:
     """A note's `metrics` mapping (empty when missing or malformed)."""
     metrics = note_data.get("metrics") if isinstance(note_data, Mapping) else None
     return metrics if isinstance(metrics, Mapping) else {}
-
-
-def fmt(value: Any) -> str:
-    """A value as YAML would show it: a number as written (`7.0` stays `7.0`, `1800` stays
-    `1800`), booleans as `true`/`false`, nothing as `null`."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "null" if value is None else str(value)
 
 
 # --- levels and the verdict --------------------------------------------------------------
@@ -313,11 +287,3 @@ def _join(parts: Iterable[str]) -> str:
     if len(parts) <= 2:
         return " and ".join(parts)
     return ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
-def add_days(day: date, days: int) -> date | None:
-    """`day + days`, or None when it leaves the calendar (a malformed huge number)."""
-    try:
-        return day + timedelta(days=days)
-    except OverflowError:
-        return None

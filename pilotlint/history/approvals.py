@@ -1,16 +1,23 @@
-"""Approvals (SPEC §3): what an approval covers, who may give it, and how identity is proven.
+"""Approvals: what an approval covers, who may give it, how identity is proven, and which
+decision counts.
 
-Three pure pieces and one judgement:
+Pure pieces, and one judgement shared by `check` and `gate`:
 
 - `charter_hash` / `config_hash`: the canonical hash an approval's `covers` must equal.
   Only the charter's *gated* fields count, so fixing a typo in `title` keeps an approval
-  valid while any gated change makes it stale.
+  valid while any gated change makes it stale. The config hash covers the whole
+  configuration and the policy files it names.
 - `signed_text`: the canonical text an approval's `signature` signs — the approval
   without its signature, as sorted-key JSON — so a signature cannot be moved to another
   pilot, person, decision or hash.
 - `sign` / `verify_signature`: `ssh-keygen -Y sign|verify`, namespace `pilotlint`, with an
   allowed-signers file built from the *base* config's `signing_key`s (principal = person id).
-- `judge`: does one approval document count for the charter as it stands?
+- `Decision` / `judge` / `verdict`: every approval or rejection document becomes a
+  Decision; `judge` says whether one approval counts for the state at hand, `verdict`
+  whether a group of people (the owner, or the previous owner and the oversight person)
+  has approved: among one person's decisions the newest wins (a later rejection blocks),
+  and only a *fresh* decision can approve (in `gate`: one added in the range; an approval
+  already in the base tree covers nothing new).
 """
 
 from __future__ import annotations
@@ -22,11 +29,14 @@ import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
-GATED_FIELDS = ("owner", "authority", "use_case", "scope", "vendors", "data_access", "budget",
-                "scorecard", "stop_rules", "status")
+from pilotlint.documents.values import parse_date
+from pilotlint.documents.vocab import GATED_FIELDS
+
 # Which fields of an approval its signature covers (everything but the signature itself
 # and free `x-` keys). `target` is always written out so a charter approval and a config
 # approval can never sign the same text.
@@ -66,9 +76,9 @@ def gated_fields(charter: Any) -> dict:
     """The gated fields present in a charter, whole.
 
     `x-` keys *inside* a gated field are kept: an organisation's own key under `scope:` or
-    in a vendor item can carry meaning (an `x-regions-extra` list, an `x-dpa` link), and
-    dropping them would let a change hide behind a key the schema leaves free. Top-level
-    `x-` keys and the other ungated fields (title, reviewers, timeline, ...) do not count.
+    in a vendor item can carry meaning, and dropping them would let a change hide behind a
+    key the schema leaves free. Top-level `x-` keys and the ungated fields (title,
+    reviewers, timeline, ...) do not count.
     """
     if not isinstance(charter, Mapping):
         return {}
@@ -76,13 +86,18 @@ def gated_fields(charter: Any) -> dict:
 
 
 def charter_hash(charter: Any) -> str:
-    """`sha256:<hex>` over the canonical JSON of the charter's gated fields."""
+    """`sha256:<hex>` over the canonical JSON of the charter's gated fields (`{}` when the
+    charter is gone: an approval with that hash approves deleting the pilot)."""
     return _digest(gated_fields(charter))
 
 
-def config_hash(config_data: Any) -> str:
-    """`sha256:<hex>` over the whole config document (every key; a deleted config is `{}`)."""
-    return _digest(config_data if isinstance(config_data, Mapping) else {})
+def config_hash(config_data: Any, policies: Mapping[str, Any] | None = None) -> str:
+    """`sha256:<hex>` over the whole config document, and the policy files it names (a
+    deleted config is `{}`): changing a policy file is a config change."""
+    data = config_data if isinstance(config_data, Mapping) else {}
+    if not policies:
+        return _digest(data)
+    return _digest({"config": data, "policies": {path: policies[path] for path in sorted(policies)}})
 
 
 def signed_text(approval: Any) -> str:
@@ -91,6 +106,13 @@ def signed_text(approval: Any) -> str:
     out = {key: data[key] for key in SIGNED_FIELDS if key in data}
     out["target"] = data.get("target") or "charter"
     return canonical_json(out) + "\n"
+
+
+def content_key(approval: Any) -> str:
+    """What makes two approval documents the same decision, whatever their file names and
+    formatting: the signed fields and the signature."""
+    data = approval if isinstance(approval, Mapping) else {}
+    return canonical_json({"signed": signed_text(data), "signature": data.get("signature")})
 
 
 def approval_target(approval: Any) -> str:
@@ -125,6 +147,26 @@ def sign(text: str, keyfile: str | Path) -> str:
         return signature.read_text(encoding="utf-8")
 
 
+def public_key_of(keyfile: str | Path) -> str | None:
+    """The public key of a private key file (`ssh-keygen -y`), for checking it before signing."""
+    exe = shutil.which("ssh-keygen")
+    if exe is None:
+        return None
+    try:
+        proc = subprocess.run([exe, "-y", "-f", str(Path(keyfile).absolute())], capture_output=True, text=True,
+                              timeout=60, stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return proc.stdout.strip() if proc.returncode == 0 and proc.stdout.strip() else None
+
+
+def same_key(a: str | None, b: str | None) -> bool:
+    """Two public key lines name the same key (the comment after the key does not count)."""
+    if not a or not b:
+        return False
+    return a.split()[:2] == b.split()[:2]
+
+
 def usable_key(key: Any) -> str | None:
     """A one-line public key, or None: a newline would add a line to allowed signers."""
     if not isinstance(key, str):
@@ -154,6 +196,11 @@ def verify_signature(text: str, signature: Any, person: str, people: Mapping) ->
     signers = allowed_signers(people, only=person)
     if not signers:
         return False, f"the base configuration has no usable `signing_key` for {person}"
+    return _verify(text, signature, person, signers)
+
+
+@lru_cache(maxsize=256)
+def _verify(text: str, signature: str, person: str, signers: str) -> tuple[bool, str | None]:
     exe = shutil.which("ssh-keygen")
     if exe is None:
         return False, "ssh-keygen is not installed here, so the signature cannot be verified"
@@ -173,106 +220,104 @@ def verify_signature(text: str, signature: Any, person: str, people: Mapping) ->
     return False, f"its signature does not verify against {person}'s signing_key in the base configuration"
 
 
-# --- the judgement ----------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Judgement:
-    valid: bool                  # the approval counts (right person, current, proven, decision approve)
-    reason: str | None           # why it does not count (None when valid)
-    stale: bool = False          # `covers` does not match: history, not a finding
-    problem: str | None = None   # "stale" | "person" | "identity" | "person+identity" | "rejected"
-    proof: str | None = None     # "signature" | "author" when identity is proven
-
-    @property
-    def proven(self) -> bool:
-        return self.proof is not None
-
-
 def person_email(people: Mapping, person: Any) -> str | None:
     entry = people.get(person) if isinstance(person, str) else None
     email = entry.get("email") if isinstance(entry, Mapping) else None
     return email.strip() if isinstance(email, str) and email.strip() else None
 
 
-def authorised(approval: Mapping, charter: Any, previous: Any = None, *, previous_known: bool = True) -> tuple[set, str]:
-    """Who may approve this charter, and the words for it.
+# --- decisions and their judgement --------------------------------------------------------
 
-    The owner; a change of `owner` or `authority` needs the previous owner or the
-    oversight person (taken from the previous charter: `oversight` is not gated, so the
-    change itself must not be able to name it). When the previous charter is unknown
-    (`check` without history), the owner and the oversight person count.
+@dataclass(frozen=True, eq=False)
+class Decision:
+    """One approval or rejection document, with what the history says about it."""
+
+    doc: Any                      # a Document (path, data, pilot)
+    fresh: bool                   # may approve: in the range (gate), or any document in the tree (check)
+    order: tuple                  # sorts decisions oldest first: (on, sequence)
+    author_email: str | None      # of the commit that added it (None: not committed, or no history)
+    history: bool = True          # the adding commit could have been known (False: no git)
+
+    @property
+    def data(self) -> Mapping:
+        return self.doc.data if isinstance(self.doc.data, Mapping) else {}
+
+    @property
+    def approver(self) -> Any:
+        return self.data.get("approver")
+
+    @property
+    def on(self) -> date | None:
+        return parse_date(self.data.get("on"))
+
+    @property
+    def rejects(self) -> bool:
+        return self.data.get("decision") == "reject"
+
+
+def make_decision(doc, *, fresh: bool, sequence: int, author_email: str | None, history: bool = True) -> Decision:
+    on = parse_date(doc.get("on"))
+    return Decision(doc, fresh, (on or date.min, sequence), author_email, history)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    decision: Decision
+    valid: bool                  # counts as an approval of the state at hand
+    current: bool                # `covers` matches the state at hand
+    problems: tuple[str, ...]    # "person", "identity" (the PL902 conditions), and why else it does not count
+    reason: str | None
+    proof: str | None = None     # "signature" | "author"
+
+
+def judge(decision: Decision, *, expected: str, allowed: set, who: str, people: Mapping,
+          require_signed: bool, today: date) -> Judgement:
+    """Does this decision count as an approval of the state whose hash is `expected`?
+
+    `allowed` are the people who may decide it, `who` says who they are in words (for the
+    message). Identity is proven by a signature that verifies against the approver's key
+    in the (base) configuration, or (unless signatures are required) by the commit that
+    added the document being authored by the approver's email.
     """
-    def person(data, key):
-        value = data.get(key) if isinstance(data, Mapping) else None
-        return value if isinstance(value, str) else None
-
-    owner = person(charter, "owner")
-    if isinstance(previous, Mapping) and (previous.get("owner") != (charter or {}).get("owner")
-                                          or previous.get("authority") != (charter or {}).get("authority")):
-        allowed = {p for p in (person(previous, "owner"), person(previous, "oversight")) if p}
-        return allowed, ("the owner or authority changes, so the previous owner "
-                         f"({person(previous, 'owner') or 'none'}) or the oversight person "
-                         f"({person(previous, 'oversight') or 'none'}) must approve")
-    if previous is None and not previous_known:
-        allowed = {p for p in (owner, person(charter, "oversight")) if p}
-        return allowed, f"the owner ({owner or 'none'}) must approve"
-    return ({owner} if owner else set()), f"the owner ({owner or 'none'}) must approve"
-
-
-def judge(approval: Any, charter_at_head: Any, base_config, *, previous_charter: Any = None,
-          previous_known: bool = True, author_email: str | None = None,
-          require_signed: bool | None = None, config_at_head: Any = None) -> Judgement:
-    """Does this approval document count for the charter (or config) as it stands at head?
-
-    `base_config` (a pilotlint.documents.config.Config) supplies people, emails, signing keys,
-    admins and `gate.require_signed`. `author_email` is the raw author email of the commit
-    that added the approval (None when unknown). For a `target: config` approval pass the
-    head config's data as `config_at_head`.
-    """
-    data = approval if isinstance(approval, Mapping) else {}
-    people = base_config.people or {}
-    if require_signed is None:
-        require_signed = bool((base_config.gate or {}).get("require_signed"))
-    target = approval_target(data)
-    if target == "config":
-        expected = config_hash(config_at_head)
-    else:
-        expected = charter_hash(charter_at_head)
-    if data.get("covers") != expected:
-        return Judgement(False, "stale: its `covers` hash does not match the "
-                         f"{'configuration' if target == 'config' else 'charter'} as it stands",
-                         stale=True, problem="stale")
-    approver = data.get("approver")
+    data = decision.data
+    approver = decision.approver
+    current = data.get("covers") == expected
     problems, reasons = [], []
-    if target == "config":
-        allowed = {a for a in base_config.admins or () if isinstance(a, str)}
-        words = ("a person listed under `admins:` in the base configuration "
-                 f"({', '.join(sorted(allowed)) or 'nobody is listed'}) must approve")
-    else:
-        allowed, words = authorised(data, charter_at_head, previous_charter, previous_known=previous_known)
+    if not current:
+        return Judgement(decision, False, False, ("stale",), "stale: its `covers` hash does not match the state "
+                         "as it stands")
     if not isinstance(approver, str) or approver not in people:
         problems.append("person")
-        reasons.append(f"wrong person: `{approver}` is not a person of the base configuration; {words}")
+        reasons.append(f"wrong person: `{approver}` is not a person of the base configuration; {who}")
     elif approver not in allowed:
         problems.append("person")
-        reasons.append(f"wrong person: {approver} has no authority to approve this; {words}")
-    proof, why_not = _identity(data, approver, people, author_email, require_signed)
+        reasons.append(f"wrong person: {approver} has no authority to approve this; {who}")
+    proof, why_not = _identity(decision, approver, people, require_signed)
     if proof is None:
         problems.append("identity")
         reasons.append(f"unproven identity: {why_not}")
     if problems:
-        return Judgement(False, "; ".join(reasons), problem="+".join(problems), proof=proof)
+        return Judgement(decision, False, True, tuple(problems), "; ".join(reasons), proof)
+    on = decision.on
+    if on is not None and on > today:
+        return Judgement(decision, False, True, ("future",), f"it is dated {on.isoformat()}, after today "
+                         f"({today.isoformat()}), and counts from that day on", proof)
+    if decision.rejects:
+        return Judgement(decision, False, True, ("rejected",), f"{approver} rejected it", proof)
     if data.get("decision") != "approve":
-        return Judgement(False, f"{approver} rejected it (`decision: {data.get('decision')}`)",
-                         problem="rejected", proof=proof)
-    return Judgement(True, None, proof=proof)
+        return Judgement(decision, False, True, ("decision",), f"`decision: {data.get('decision')}` is neither "
+                         "approve nor reject", proof)
+    if not decision.fresh:
+        return Judgement(decision, False, True, ("old",), "it was already in the base before this pull request: "
+                         "an approval from before the range covers nothing new; approve the change again", proof)
+    return Judgement(decision, True, True, (), None, proof)
 
 
-def _identity(data: Mapping, approver: Any, people: Mapping, author_email: str | None,
-              require_signed: bool) -> tuple[str | None, str | None]:
+def _identity(decision: Decision, approver: Any, people: Mapping, require_signed: bool) -> tuple[str | None, str | None]:
     """How the approver's identity is proven ("signature" | "author"), or why it is not."""
     if not isinstance(approver, str):
         return None, "no approver is named"
+    data = decision.data
     signature = data.get("signature")
     sig_reason = None
     if signature is not None:
@@ -283,10 +328,12 @@ def _identity(data: Mapping, approver: Any, people: Mapping, author_email: str |
         return None, (sig_reason or "it carries no SSH signature") + \
             " (gate.require_signed is on: only a verified signature proves who approved)"
     email = person_email(people, approver)
+    author_email = decision.author_email
     if email and author_email and author_email.strip().lower() == email.lower():
         return "author", None
     if author_email is None:
-        author = "the commit that added it is not known (no git history here)"
+        author = ("the commit that added it is not known (no git history here)" if not decision.history
+                  else "it is not committed yet")
     elif not email:
         author = f"{approver} has no email in the base configuration"
     else:
@@ -294,3 +341,39 @@ def _identity(data: Mapping, approver: Any, people: Mapping, author_email: str |
     if sig_reason:
         return None, f"{sig_reason}, and {author}"
     return None, f"it is not signed and {author}"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    approved: bool
+    winner: Judgement | None      # the decision that approves, or the newest that blocks
+    why: str                      # in words, when not approved
+
+
+def verdict(allowed: set, decisions: Iterable[Decision], judge_one, today: date) -> Verdict:
+    """Has one of `allowed` approved? For each of them only the newest decision counts
+    (by `on`, then the order of commits); one person's newest rejection blocks.
+
+    `judge_one(decision)` gives the Judgement of a decision; decisions dated after
+    `today` count for nothing yet."""
+    newest: dict[str, Decision] = {}
+    for decision in decisions:
+        person = decision.approver
+        on = decision.on
+        if not isinstance(person, str) or person not in allowed or on is None or on > today:
+            continue
+        if person not in newest or decision.order >= newest[person].order:
+            newest[person] = decision
+    judged = {person: judge_one(d) for person, d in newest.items()}
+    for person, judgement in sorted(judged.items()):
+        if judgement.decision.rejects:
+            return Verdict(False, judgement, f"{judgement.decision.doc.shown} by {person} rejects it (the newest "
+                           f"decision of {person} counts)")
+    for person, judgement in sorted(judged.items()):
+        if judgement.valid:
+            return Verdict(True, judgement, "")
+    if not judged:
+        return Verdict(False, None, "there is no approval")
+    person, judgement = sorted(judged.items())[0]
+    return Verdict(False, judgement, f"{judgement.decision.doc.shown} (the newest decision of {person}) does not "
+                   f"count: {judgement.reason}")

@@ -1,25 +1,29 @@
 """All access to git goes through this module.
 
-Refs are resolved to commit ids before anything else uses them and paths always follow
-`--`, so nothing a user or a pull request names can become a git option (a ref such as
-`--output=/tmp/x` is refused before git sees it). Git runs as a subprocess:
+What holds for every git command pilotlint runs:
 
-- `git --no-pager -c core.quotepath=off ...` with `GIT_TERMINAL_PROMPT=0`, so git never
-  waits for a password or a pager and prints file names as they are;
-- identities are read raw (`%an`/`%ae`, `--no-mailmap`, `log.mailmap=false`): a `.mailmap`
-  file is something a pull request controls;
-- configuration that would change the shape of git's output (`log.showSignature`,
-  `diff.relative`, `diff.renames`, colours, external diff drivers, text conversion) is
-  switched off on the command line.
-
-Histories are streamed (`iter_commits` reads git's output as it comes, so memory does not
-grow with the length of history), and blobs are read through one `git cat-file --batch`
-process rather than one process per file.
+- **No option injection.** Refs are resolved to commit ids before anything else uses them
+  (a ref such as `--output=/tmp/x` is refused before git sees it), paths always follow
+  `--`, and pathspecs are literal (`--literal-pathspecs`): a file named `:(glob)**` or
+  `*` is that file, never a pattern.
+- **No program the repository configures.** `.git/config` of a repository someone else
+  set up may name programs (`core.fsmonitor`, `diff.external`, `gpg.program`,
+  `gpg.ssh.program`, `filter.*.clean`, ...). pilotlint runs only plumbing that reads
+  objects (`rev-parse`, `ls-tree`, `cat-file --batch`, `log --raw`, `merge-base`), never
+  `status` or anything that touches the work tree or the index, and pins on the command
+  line (where it wins over every config file) each setting that would make those run a
+  program: the monitor, external diff drivers and text conversion off, and the signature
+  verifiers of `log --format=%G?` set to the standard tools by name.
+- **Identities read raw.** `%an`/`%ae` with `--no-mailmap`: a `.mailmap` file is something
+  a pull request controls.
+- **Exact file names.** Names are read with `-z` and kept as the bytes git stored
+  (decoded with `surrogateescape`, so a name that is not UTF-8 round-trips exactly).
+- **Streams, not lists.** `git log` is read as it comes, and blobs go through one
+  `git cat-file --batch` process; memory does not grow with the length of history.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import subprocess
@@ -29,13 +33,18 @@ from typing import Iterable, Iterator
 
 _GIT_OPTIONS = (
     "--no-pager",
+    "--literal-pathspecs",
     "-c", "core.quotepath=off",
     "-c", "core.fsmonitor=false",
+    "-c", "core.untrackedCache=false",
     "-c", "color.ui=never",
     "-c", "log.showSignature=false",
     "-c", "log.mailmap=false",
     "-c", "i18n.logOutputEncoding=UTF-8",
     "-c", "diff.external=",
+    "-c", "gpg.program=gpg",
+    "-c", "gpg.ssh.program=ssh-keygen",
+    "-c", "gpg.x509.program=gpgsm",
 )
 _HEX = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?\Z")
 _ZERO = re.compile(r"0+\Z")
@@ -43,8 +52,10 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ][0-9:.+\-Z]*)?\Z")
 # %G? letters: G good; B bad; U good, unknown validity; X/Y expired signature/key; R revoked
 # key; E cannot be checked (missing key or allowed-signers file); N no signature.
 _SIGNATURES = {"G": "good", "N": "none", "": "none"}
-_LOG_FORMAT = "%H%x00%P%x00%an%x00%ae%x00%aI%x00%cI%x00%G?%x00%GS%x00%B"
-_HEADER_FIELDS = 9
+_LOG_FORMAT = "%H%x00%P%x00%an%x00%ae%x00%aI%x00%cI%x00%B"
+_SIGNED_FORMAT = "%H%x00%P%x00%an%x00%ae%x00%aI%x00%cI%x00%G?%x00%GS%x00%B"
+# ls-tree modes: a file, an executable file, a symbolic link, a submodule (gitlink)
+_MODES = {b"100644": "file", b"100755": "file", b"120000": "symlink", b"160000": "submodule"}
 
 
 class GitError(Exception):
@@ -53,7 +64,10 @@ class GitError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class FileChange:
-    """One path changed by a commit (from `git log --raw --no-renames`)."""
+    """One path changed by a commit (from `git log --raw --no-renames`).
+
+    For a merge commit (`-c`), only paths that differ from every parent are listed: what
+    the merge itself changed. `old_oid` is then the first parent's version."""
 
     status: str        # A added, M modified, D deleted, T type changed
     path: str
@@ -73,8 +87,8 @@ class Commit:
     committer_date: str       # ISO 8601 with offset (%cI): when the commit says it was made
     subject: str
     body: str                 # the message after the subject (may be empty)
-    signature: str            # good | bad | none (anything but %G? = G is not good)
-    signer: str | None        # %GS, None without a signature
+    signature: str = "none"   # good | bad | none (anything but %G? = G is not good); only with signatures
+    signer: str | None = None  # %GS, None without a signature
     signature_code: str = "N"  # the raw %G? letter
     changes: tuple[FileChange, ...] = field(default=(), compare=False)
 
@@ -87,8 +101,18 @@ class Commit:
         return tuple(change.path for change in self.changes)
 
 
+@dataclass(frozen=True, slots=True)
+class TreeEntry:
+    """One entry of a commit's tree: its repository path, what it is, its blob id and size."""
+
+    path: str          # exact (surrogateescape for bytes that are not UTF-8)
+    type: str          # file | symlink | submodule
+    oid: str
+    size: int          # -1 for a submodule
+
+
 class OversizedBlob(bytes):
-    """Stands in for a blob larger than `read_many(max_bytes=...)`: empty, with its `size`."""
+    """Stands in for a blob larger than a read's `max_bytes`: empty, with its `size`."""
 
     size: int
 
@@ -101,32 +125,29 @@ class OversizedBlob(bytes):
 def find_toplevel(start: Path) -> Path | None:
     """The work tree that contains `start`, found without running git."""
     # the folder is resolved, not the file: a file may be a symbolic link (even a loop)
-    directory = (start if start.is_dir() else start.parent).resolve()
+    try:
+        directory = (start if start.is_dir() else start.parent).resolve()
+    except (OSError, RuntimeError):
+        return None
     for candidate in (directory, *directory.parents):
         if (candidate / ".git").exists():
             return candidate
     return None
 
 
-_VIEWS: dict[Path, "Repo"] = {}
-
-
-def open_quietly(root: Path):
+def open_quietly(root: Path) -> "Repo | None":
     """A repository handle for the checks that read history, or None outside git.
 
     None as well when git is missing, the repository has no commits, or it is not
-    trusted (`safe.directory`): the checks that need history are then skipped. A folder
-    registered with `Repo.view_at` (the base of `check --new-since`) gets that view.
+    trusted (`safe.directory`): the checks that need history are then skipped, and in
+    the last case a warning on stderr says so (never a silent pass).
     """
-    for folder, view in _VIEWS.items():
-        if Path(root).resolve().is_relative_to(folder):
-            return view
     if find_toplevel(Path(root)) is None:
         return None
     try:
         return Repo.open(Path(root))
     except GitError as exc:
-        if "safe.directory" in str(exc):  # say why the history checks are skipped: no silent pass
+        if "safe.directory" in str(exc):
             import sys
 
             sys.stderr.write(f"pilotlint: warning: {exc}; checks that read history (PL202, PL901, PL902) "
@@ -135,13 +156,20 @@ def open_quietly(root: Path):
 
 
 def _environment() -> dict:
-    env = dict(os.environ)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_") or k in _KEEP_ENV}
     env["GIT_TERMINAL_PROMPT"] = "0"
-    env["GIT_OPTIONAL_LOCKS"] = "0"     # `status` must not rewrite the index
+    env["GIT_OPTIONAL_LOCKS"] = "0"
     env["GIT_PAGER"] = "cat"
-    env.pop("GIT_EXTERNAL_DIFF", None)
+    env["GIT_LITERAL_PATHSPECS"] = "1"
     env.setdefault("LC_ALL", "C")       # messages we recognise are git's English ones
     return env
+
+
+# The user's own git environment that reading needs (where the repository and its objects
+# are); GIT_EXTERNAL_DIFF, GIT_CONFIG_PARAMETERS and the like are dropped.
+_KEEP_ENV = {"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_EXEC_PATH",
+             "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_CEILING_DIRECTORIES", "GIT_DISCOVERY_ACROSS_FILESYSTEM",
+             "GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSYSTEM", "GIT_CONFIG_SYSTEM", "GIT_COMMON_DIR"}
 
 
 def _check_ref(ref) -> str:
@@ -176,14 +204,21 @@ def _check_date(value: str, option: str) -> str:
     return value
 
 
+def _path(data: bytes) -> str:
+    """A file name exactly as git stored it."""
+    return data.decode("utf-8", "surrogateescape")
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", errors="replace")
+
+
 class Repo:
     """A git work tree with at least one commit. Create it with `Repo.open(path)`."""
 
     def __init__(self, root: Path, git_dir: Path | None = None):
-        self.root = Path(root)       # the work tree (what paths of the checked files are relative to)
-        self.cwd = Path(root)        # where git runs (differs only for a view, see view_at)
+        self.root = Path(root)       # the work tree (what repository paths are relative to)
         self.git_dir = git_dir
-        self.pinned = False
         self._resolved: dict[str, str] = {}
         self._shallow: bool | None = None
         self._batch: _Batch | None = None
@@ -210,29 +245,11 @@ class Repo:
                            "documents first (git add pilots .pilotlint.yaml && git commit)")
         return repo
 
-    @contextlib.contextmanager
-    def view_at(self, sha: str, root: Path):
-        """The repository as if HEAD were `sha` and its files were the copy under `root`
-        (nothing uncommitted), for the base check of `check --new-since`: while the
-        context is open, `open_quietly(root)` returns this view."""
-        view = Repo(Path(root), self.git_dir)
-        view.cwd = self.cwd
-        view.pinned = True
-        view._resolved = {"HEAD": _check_sha(sha)}
-        view._shallow = self._shallow
-        folder = Path(root).resolve()
-        _VIEWS[folder] = view
-        try:
-            yield view
-        finally:
-            _VIEWS.pop(folder, None)
-            view.close()
-
     # -- running git -----------------------------------------------------------------
 
     def _call(self, args: list[str], input: bytes | None = None) -> subprocess.CompletedProcess:
         try:
-            return subprocess.run(["git", *_GIT_OPTIONS, *args], cwd=self.cwd, env=_environment(),
+            return subprocess.run(["git", *_GIT_OPTIONS, *args], cwd=self.root, env=_environment(),
                                   input=input, capture_output=True, stdin=None if input is not None
                                   else subprocess.DEVNULL)
         except FileNotFoundError:
@@ -267,6 +284,16 @@ class Repo:
         self._resolved[ref] = sha
         return sha
 
+    def ref_exists(self, ref: str) -> bool:
+        try:
+            self.resolve(ref)
+            return True
+        except GitError:
+            return False
+
+    def head(self) -> str:
+        return self.resolve("HEAD")
+
     def is_shallow(self) -> bool:
         if self._shallow is None:
             out = _text(self.run("rev-parse", "--is-shallow-repository")).strip()
@@ -289,18 +316,37 @@ class Repo:
     def is_ancestor(self, a: str, b: str) -> bool:
         return self._call(["merge-base", "--is-ancestor", _check_sha(a), _check_sha(b)]).returncode == 0
 
+    def default_branch(self, remote: str) -> str | None:
+        """The branch a remote's HEAD points at (`origin/main`), or None when unknown."""
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", remote or ""):
+            return None
+        proc = self._call(["rev-parse", "--abbrev-ref", "--verify", "--quiet", "--end-of-options",
+                           f"refs/remotes/{remote}/HEAD"])
+        name = _text(proc.stdout).strip()
+        return name if proc.returncode == 0 and name else None
+
     def iter_commits(self, base: str | None, head: str, paths: Iterable[str] | None = None,
                      since: str | None = None, until: str | None = None, *, diff_filter: str | None = None,
-                     max_count: int | None = None, reverse: bool = False) -> Iterator[Commit]:
+                     max_count: int | None = None, reverse: bool = False, merges: bool = True,
+                     signatures: bool = False, topo: bool = False) -> Iterator[Commit]:
         """Commits in `base..head` (all of head's history when base is None), newest first.
 
         Streams `git log` so that memory does not grow with history. Each commit carries the
-        files it changed (limited to `paths`); merge commits carry none (their changes are
-        shown on the commits that made them). `since`/`until` are dates (committer date).
+        files it changed (limited to `paths`). A merge commit carries what the merge itself
+        changed: the paths that differ from every parent (`-c`), so that an "evil merge"
+        that adds content of its own is attributed to the merge's author and cannot borrow
+        an earlier commit's. `since`/`until` are dates (committer date). `signatures` adds
+        `%G?`/`%GS` (which verifies signatures with the standard tools, never a program
+        named by the repository's configuration).
         """
         head = _check_sha(head)
         args = ["log", "-z", "--raw", "--no-abbrev", "--no-renames", "--no-mailmap", "--no-relative",
-                "--no-ext-diff", "--no-textconv", "--full-history", f"--format={_LOG_FORMAT}"]
+                "--no-ext-diff", "--no-textconv", "--full-history",
+                f"--format={_SIGNED_FORMAT if signatures else _LOG_FORMAT}"]
+        if merges:
+            args.append("-c")
+        if topo:
+            args.append("--topo-order")
         if since:
             args.append(f"--since={_check_date(since, '--since')}")
         if until:
@@ -316,21 +362,22 @@ class Repo:
         args.append(f"{_check_sha(base)}..{head}" if base else head)
         args.append("--")
         args.extend(_check_paths(paths))
-        yield from self._stream_log(args)
+        yield from self._stream_log(args, signatures)
 
-    def _stream_log(self, args: list[str]) -> Iterator[Commit]:
+    def _stream_log(self, args: list[str], signatures: bool = False) -> Iterator[Commit]:
         try:
-            proc = subprocess.Popen(["git", *_GIT_OPTIONS, *args], cwd=self.cwd, env=_environment(),
+            proc = subprocess.Popen(["git", *_GIT_OPTIONS, *args], cwd=self.root, env=_environment(),
                                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         except OSError as exc:
             raise GitError(f"cannot run git: {exc.strerror or exc}") from None
+        fields = 9 if signatures else 7
         finished = False
         try:
             tokens = _tokens(proc.stdout)
             pending = next(tokens, None)
             while pending is not None:
                 header = [pending]
-                for _ in range(_HEADER_FIELDS - 1):
+                for _ in range(fields - 1):
                     token = next(tokens, None)
                     if token is None:
                         raise GitError("git log ended in the middle of a commit; the repository may be damaged")
@@ -339,12 +386,12 @@ class Repo:
                 pending = next(tokens, None)
                 while pending is not None and pending.lstrip(b"\n").startswith(b":"):
                     meta = pending.lstrip(b"\n")
-                    path = next(tokens, None)
-                    if path is None:
+                    name = next(tokens, None)
+                    if name is None:
                         raise GitError("git log ended in the middle of a file list")
-                    changes.append(_file_change(meta, path))
+                    changes.append(_file_change(meta, name))
                     pending = next(tokens, None)
-                yield _commit(header, changes)
+                yield _commit(header, changes, signatures)
             finished = True
         finally:
             if not finished:
@@ -353,7 +400,7 @@ class Repo:
             stderr = proc.stderr.read()
             proc.stderr.close()
             code = proc.wait()
-        if code != 0:
+        if code != 0 and finished:
             detail = _text(stderr).strip().splitlines()
             raise GitError(f"git log failed: {(detail[-1] if detail else f'exit status {code}').removeprefix('fatal: ')}")
 
@@ -364,23 +411,11 @@ class Repo:
             return item
         raise GitError(f"commit {sha} not found")
 
-    def added_in(self, base: str | None, head: str, path: str) -> Commit | None:
-        """The latest commit in `base..head` that added `path` (None when none did)."""
-        for item in self.iter_commits(base, head, [path], diff_filter="A"):
-            if any(change.path == path and change.status == "A" for change in item.changes):
-                return item
-        return None
-
     # -- trees and blobs -------------------------------------------------------------
 
-    def list_files(self, sha: str, paths: Iterable[str] | None = None) -> list[str]:
-        """Files (recursively) under `paths` in the commit's tree."""
-        out = self.run("ls-tree", "-r", "--name-only", "-z", "--full-tree", _check_sha(sha), "--",
-                       *_check_paths(paths))
-        return [_text(name) for name in out.split(b"\0") if name]
-
-    def list_entries(self, sha: str, paths: Iterable[str] | None = None) -> list[tuple[str, str, int]]:
-        """(path, blob id, size) of the regular files under `paths` in the commit's tree."""
+    def tree(self, sha: str, paths: Iterable[str] | None = None) -> list[TreeEntry]:
+        """Every entry under `paths` in the commit's tree (recursively): files, symbolic links
+        and submodules, with their exact names."""
         out = self.run("ls-tree", "-r", "-l", "-z", "--full-tree", _check_sha(sha), "--", *_check_paths(paths))
         entries = []
         for record in out.split(b"\0"):
@@ -388,48 +423,25 @@ class Repo:
                 continue
             meta, _, name = record.partition(b"\t")
             parts = meta.split()
-            if len(parts) != 4 or parts[1] != b"blob" or parts[0] not in (b"100644", b"100755"):
-                continue  # symbolic links, submodules
-            entries.append((_text(name), parts[2].decode("ascii"), int(parts[3])))
+            if len(parts) != 4:
+                raise GitError(f"unexpected line in git ls-tree's output: {_text(record)[:80]!r}")
+            kind = _MODES.get(parts[0])
+            if kind is None:
+                raise GitError(f"git ls-tree listed {_text(name)!r} with the mode {_text(parts[0])}, which "
+                               "pilotlint does not know")
+            size = -1 if parts[3] == b"-" else int(parts[3])
+            entries.append(TreeEntry(_path(name), kind, parts[2].decode("ascii"), size))
         return entries
 
-    def read(self, sha: str, path: str) -> bytes | None:
-        """A file's content at a commit, or None when it does not exist there."""
-        entries = [e for e in self.list_entries(sha, [path]) if e[0] == path]
+    def read(self, sha: str, path: str, *, max_bytes: int | None = None) -> bytes | None:
+        """A regular file's content at a commit, or None when no such file exists there."""
+        entries = [e for e in self.tree(sha, [path]) if e.path == path and e.type == "file"]
         if not entries:
             return None
-        return self.blobs().read(entries[0][1])
-
-    def read_many(self, sha: str, paths: Iterable[str] | None = None, *,
-                  max_bytes: int | None = None) -> dict[str, bytes]:
-        """Every regular file under `paths` at a commit, read through one `git cat-file --batch`.
-
-        A blob larger than `max_bytes` is not read: its value is an `OversizedBlob` (empty,
-        with `.size`), so that the caller can report the size without holding the content.
-        """
-        entries = self.list_entries(sha, paths)
-        wanted = [(path, oid) for path, oid, size in entries if max_bytes is None or size <= max_bytes]
-        result: dict[str, bytes] = {path: OversizedBlob(size) for path, _, size in entries
-                                    if max_bytes is not None and size > max_bytes}
-        if wanted:
-            request = "".join(f"{oid}\n" for _, oid in wanted).encode("ascii")
-            proc = self._call(["cat-file", "--batch"], input=request)
-            if proc.returncode != 0:
-                raise GitError(f"git cat-file failed: {_text(proc.stderr).strip()}")
-            data, offset = proc.stdout, 0
-            for path, oid in wanted:
-                newline = data.index(b"\n", offset)
-                header = data[offset:newline].split()
-                if len(header) != 3 or header[0].decode("ascii") != oid:
-                    raise GitError(f"git cat-file returned an unexpected answer for {path}")
-                size = int(header[2])
-                start = newline + 1
-                result[path] = data[start:start + size]
-                offset = start + size + 1
-        return dict(sorted(result.items()))
+        return self.blobs().read(entries[0].oid, max_bytes=max_bytes)
 
     def blobs(self) -> "_Batch":
-        """A long-lived `git cat-file --batch` for reading blobs one at a time (`log`)."""
+        """A long-lived `git cat-file --batch` for reading blobs."""
         if self._batch is None:
             self._batch = _Batch(self)
         return self._batch
@@ -451,30 +463,13 @@ class Repo:
         except Exception:
             pass
 
-    # -- the work tree ---------------------------------------------------------------
-
-    def uncommitted(self, paths: Iterable[str] | None = None) -> list[str]:
-        """Files under `paths` that differ from HEAD: staged, unstaged or untracked."""
-        if self.pinned:
-            return []
-        out = self.run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames",
-                       "--ignore-submodules", "--", *_check_paths(paths))
-        files = []
-        for record in out.split(b"\0"):
-            if len(record) > 3:
-                files.append(_text(record[3:]))
-        return sorted(set(files))
-
-    def head(self) -> str:
-        return self.resolve("HEAD")
-
 
 class _Batch:
-    """One `git cat-file --batch` process, asked for one object at a time."""
+    """One `git cat-file --batch` process: no filters, no text conversion, just objects."""
 
     def __init__(self, repo: Repo):
         try:
-            self.proc = subprocess.Popen(["git", *_GIT_OPTIONS, "cat-file", "--batch"], cwd=repo.cwd,
+            self.proc = subprocess.Popen(["git", *_GIT_OPTIONS, "cat-file", "--batch"], cwd=repo.root,
                                          env=_environment(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                          stderr=subprocess.DEVNULL)
         except OSError as exc:
@@ -482,14 +477,7 @@ class _Batch:
 
     def read(self, oid: str, max_bytes: int | None = None) -> bytes | None:
         """The object's content; None when missing; `OversizedBlob` above `max_bytes`."""
-        if not isinstance(oid, str) or not _HEX.match(oid) or _ZERO.match(oid):
-            return None
-        try:
-            self.proc.stdin.write(oid.encode("ascii") + b"\n")
-            self.proc.stdin.flush()
-        except (BrokenPipeError, OSError):
-            raise GitError("git cat-file stopped unexpectedly") from None
-        return self._answer(oid, max_bytes)
+        return self.read_many([oid], max_bytes).get(oid)
 
     def _answer(self, oid: str, max_bytes: int | None) -> bytes | None:
         stdout = self.proc.stdout
@@ -499,7 +487,7 @@ class _Batch:
             raise GitError("git cat-file stopped unexpectedly") from None
         if len(header) == 2 and header[1] == b"missing":
             return None
-        if len(header) != 3:
+        if len(header) != 3 or header[0].decode("ascii", "replace") != oid:
             raise GitError(f"git cat-file returned an unexpected answer for {oid}")
         size = int(header[2])
         if max_bytes is not None and size > max_bytes:
@@ -514,7 +502,7 @@ class _Batch:
         stdout.read(1)
         return data
 
-    def read_many(self, oids: list[str], max_bytes: int | None = None) -> dict[str, bytes | None]:
+    def read_many(self, oids: Iterable[str], max_bytes: int | None = None) -> dict[str, bytes | None]:
         """Several objects in one round trip (requests go out in chunks that fit a pipe buffer,
         so that git's answers never wait for our questions)."""
         wanted = [o for o in dict.fromkeys(oids) if isinstance(o, str) and _HEX.match(o) and not _ZERO.match(o)]
@@ -559,18 +547,29 @@ def _tokens(stream) -> Iterator[bytes]:
         yield rest
 
 
-def _file_change(meta: bytes, path: bytes) -> FileChange:
-    # ":100644 100644 OLD NEW M"
-    parts = meta[1:].split()
-    if len(parts) != 5:
+def _file_change(meta: bytes, name: bytes) -> FileChange:
+    # ":100644 100644 OLD NEW M", or for a merge with -c "::100644 100644 100644 OLD1 OLD2 NEW MM"
+    colons = len(meta) - len(meta.lstrip(b":"))
+    parts = meta[colons:].split()
+    parents = colons
+    if len(parts) != 2 * (parents + 1) + 1:
         raise GitError(f"unexpected line in git's output: {_text(meta)!r}")
-    old_mode, new_mode, old, new, status = (_text(p) for p in parts)
-    return FileChange(status[:1], _text(path), None if _ZERO.match(old) else old,
-                      None if _ZERO.match(new) else new, old_mode, new_mode)
+    modes, oids, status = parts[:parents + 1], parts[parents + 1:2 * parents + 2], _text(parts[-1])
+    old, new = _text(oids[0]), _text(oids[-1])
+    code = status[:1]
+    if parents > 1:  # a merge: "A" when new to every parent, "D" when gone, else modified
+        code = "A" if all(s == "A" for s in status) else "D" if _ZERO.match(new) else "M"
+    return FileChange(code, _path(name), None if _ZERO.match(old) else old, None if _ZERO.match(new) else new,
+                      _text(modes[0]), _text(modes[-1]))
 
 
-def _commit(header: list[bytes], changes: list[FileChange]) -> Commit:
-    sha, parents, name, email, adate, cdate, code, signer, message = (_text(h) for h in header)
+def _commit(header: list[bytes], changes: list[FileChange], signatures: bool) -> Commit:
+    values = [_text(h) for h in header]
+    if signatures:
+        sha, parents, name, email, adate, cdate, code, signer, message = values
+    else:
+        sha, parents, name, email, adate, cdate, message = values
+        code, signer = "N", ""
     sha = sha.lstrip("\n")
     if not _HEX.match(sha):
         raise GitError(f"unexpected output from git log: {sha[:60]!r}")
@@ -578,10 +577,6 @@ def _commit(header: list[bytes], changes: list[FileChange]) -> Commit:
     subject = " ".join(subject.split("\n")).strip()
     return Commit(sha, tuple(parents.split()), name, email, adate, cdate, subject, body.strip("\n"),
                   _SIGNATURES.get(code, "bad"), signer or None, code or "N", tuple(changes))
-
-
-def _text(data: bytes) -> str:
-    return data.decode("utf-8", errors="replace")
 
 
 def _explain_open_failure(start: Path, stderr: str) -> str:

@@ -13,20 +13,19 @@ from typing import Mapping
 
 from pilotlint.governance.controls import control_checks, last_drill
 from pilotlint.findings import Finding
-from pilotlint.documents.model import Pilot, Workspace
-from pilotlint.governance.scorecard import parse_date as _date  # YYYY-MM-DD only, as the schema
-from pilotlint.governance.scorecard import (fmt, metric_level, scorecard_metrics, stop_rule_condition, triggered_stop_rules,
-                                 verdict)
+from pilotlint.documents.model import Pilot
+from pilotlint.documents.workspace import Workspace
+from pilotlint.documents.values import is_number as _num
+from pilotlint.documents.values import parse_date as _date
+from pilotlint.documents.values import yaml_text as fmt
+from pilotlint.governance.scorecard import (current_notes, metric_level, scorecard_metrics, stop_rule_condition,
+                                            triggered_stop_rules, verdict)
 
 AUTHORITY_WORDS = {"approve_vendors": "approve vendors", "pause": "pause", "define_metrics": "define metrics",
                    "reject_scope": "reject scope", "own_budget": "own budget"}
 MAX_LOG_ENTRIES = 5
 MAX_FINDINGS = 5
 MAX_CHART_WEEKS = 12
-
-
-def _num(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _text(value) -> str | None:
@@ -52,21 +51,21 @@ def person_name(ws: Workspace, person) -> str | None:
     return name if isinstance(name, str) and name.strip() else person
 
 
-def latest_note(pilot: Pilot):
-    notes = pilot.sorted_notes()
+def latest_note(pilot: Pilot, today: date):
+    notes = current_notes(pilot, today)
     return notes[-1] if notes else None
 
 
-def pilot_verdict(pilot: Pilot) -> str:
-    note = latest_note(pilot)
+def pilot_verdict(pilot: Pilot, today: date) -> str:
+    note = latest_note(pilot, today)
     return verdict(pilot.charter.data if pilot.charter else None, note.data if note else None)
 
 
-def spend_of(pilot: Pilot) -> dict:
+def spend_of(pilot: Pilot, today: date) -> dict:
     """{month_to_date, forecast, cap, currency, week} from the latest note and the charter."""
     charter = pilot.charter
     budget = _map(charter.get("budget")) if charter else {}
-    note = latest_note(pilot)
+    note = latest_note(pilot, today)
     spend = _map(note.get("spend")) if note else {}
     mtd, forecast, cap = spend.get("month_to_date"), spend.get("forecast_month"), budget.get("monthly_cap")
     return {"month_to_date": mtd if _num(mtd) else None, "forecast": forecast if _num(forecast) else None,
@@ -87,7 +86,7 @@ def summary_context(pilot: Pilot, ws: Workspace, findings: list[Finding], suppre
     data = charter.data if charter else {}
     get = data.get if isinstance(data, Mapping) else (lambda *_: None)
     plan = pilot.rollback.data if pilot.rollback else None
-    notes = pilot.sorted_notes()
+    notes = current_notes(pilot, ws.today)
     note = notes[-1] if notes else None
     today = ws.today
     name = lambda person: person_name(ws, person)  # noqa: E731
@@ -98,7 +97,7 @@ def summary_context(pilot: Pilot, ws: Workspace, findings: list[Finding], suppre
         reviewers.append({"role": "oversight", "name": name(get("oversight"))})
     authority = [AUTHORITY_WORDS.get(a, a) for a in _list(get("authority")) if isinstance(a, str)]
 
-    spend = spend_of(pilot)
+    spend = spend_of(pilot, today)
     budget = _map(get("budget"))
     overage = _map(budget.get("overage"))
     cap = spend["cap"]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from pilotlint.engine import Hit, rule
-from pilotlint.documents.model import Pilot, Workspace
-from pilotlint.rules.ownership import charter_owner, is_number, person_text
+from pilotlint.rules import Hit, rule
+from pilotlint.documents.model import Pilot
+from pilotlint.documents.workspace import Workspace
+from pilotlint.documents.values import is_number
+from pilotlint.rules.ownership import charter_owner, person_text
 
 COMPONENTS = {
     "software": ("software fees", "subscription and seat fees are part of the pilot's cost"),

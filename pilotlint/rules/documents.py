@@ -1,10 +1,16 @@
-"""PL0xx rules that need more than one file: people and references between documents."""
+"""PL0xx rules that need more than one file: people, references between documents, one
+charter per pilot, and dates that have not come yet."""
 
 from __future__ import annotations
 
+import posixpath
 
-from pilotlint.engine import Hit, rule
-from pilotlint.documents.model import Pilot, Workspace
+from pilotlint.documents.source import FILE, display, normalise
+from pilotlint.documents.values import parse_date, week_start
+from pilotlint.history.approvals import charter_hash
+from pilotlint.rules import Hit, rule
+from pilotlint.documents.model import Pilot
+from pilotlint.documents.workspace import Workspace
 
 # Where person ids appear, by kind: paths with `*` for "every item / every value".
 PERSON_FIELDS = {
@@ -57,33 +63,59 @@ def dangling_reference(pilot: Pilot, ws: Workspace):
     charter = pilot.charter
     if charter is None:
         for doc in pilot.documents:
+            if doc.kind == "Approval" and doc.get("covers") == _DELETION:
+                continue  # an approval of deleting the pilot outlives its charter
             yield Hit(doc, ("pilot",), f"no charter names the pilot `{pilot.id}`; check the spelling of "
                       "`pilot:` or add the pilot's charter.yaml")
         return
-    for extra in pilot.charters[1:]:
-        yield Hit(extra, ("pilot",), f"a second charter for the pilot `{pilot.id}` (the first is "
-                  f"{charter.path}); a pilot has exactly one charter")
-    for extra in pilot.rollbacks[1:]:
-        yield Hit(extra, ("pilot",), f"a second rollback plan for `{pilot.id}` (the first is "
-                  f"{pilot.rollback.path}); keep one plan people can follow")
     yield from _stop_rule_metrics(pilot)
     rollback = charter.get("rollback")
     if isinstance(rollback, str):
-        target = (charter.file.parent / rollback)
-        root = (ws.config.directory or ws.root).resolve()
-        try:
-            resolved = target.resolve()
-        except (OSError, RuntimeError, ValueError):  # a symbolic-link loop, a NUL byte
-            resolved = None
-        if resolved is None:
-            yield Hit(charter, ("rollback",), f"`rollback: {rollback}` cannot be followed to a file (a "
-                      "symbolic-link loop or an impossible name); name the plan's file beside the charter")
-        elif not resolved.is_relative_to(root):
+        target = normalise(posixpath.join(charter.folder, rollback)) if "\0" not in rollback else None
+        entry = ws.entry(target) if target not in (None, ".") else None
+        if target is None or target == ".":
             yield Hit(charter, ("rollback",), f"`rollback: {rollback}` points outside the repository; "
                       "the rollback plan must live beside the charter")
-        elif not target.is_file():
+        elif entry is None:
             yield Hit(charter, ("rollback",), f"`rollback: {rollback}` names a file that does not exist "
-                      f"(looked for {ws.relpath(target)}); fix the path or add the plan")
+                      f"(looked for {display(target)}); fix the path or add the plan")
+        elif entry.type != FILE:
+            yield Hit(charter, ("rollback",), f"`rollback: {rollback}` leads to {display(entry.path)}, which is "
+                      "not a regular file (a symbolic link, a folder or a submodule); name the plan's file itself")
+
+
+_DELETION = charter_hash(None)
+
+
+@rule("PL012")
+def duplicate_pilot(pilot: Pilot, ws: Workspace):
+    for extra in pilot.charters[1:]:
+        yield Hit(extra, ("pilot",), f"a second charter for the pilot `{pilot.id}` (the first is "
+                  f"{pilot.charter.shown}); a pilot has exactly one charter in the whole repository: rename "
+                  "this pilot (a new id) or merge the two charters")
+    for extra in pilot.rollbacks[1:]:
+        yield Hit(extra, ("pilot",), f"a second rollback plan for `{pilot.id}` (the first is "
+                  f"{pilot.rollback.shown}); keep one plan people can follow")
+
+
+# What each kind dates, and what it counts for: a date after --today counts for nothing yet.
+_DATED = {"WeeklyNote": [("week",)], "RollbackPlan": [("drills", "*", "on")], "Approval": [("on",)],
+          "Charter": [("decisions", "*", "on")]}
+
+
+@rule("PL011")
+def future_dated(pilot: Pilot, ws: Workspace):
+    for doc in pilot.documents:
+        for pattern in _DATED.get(doc.kind or "", ()):
+            for path, value in values_at(doc.data, pattern):
+                day = week_start(value) if path == ("week",) else parse_date(value)
+                if day is None or day <= ws.today:
+                    continue
+                what = {"WeeklyNote": "note of a week that has not begun", "RollbackPlan": "drill",
+                        "Approval": "approval", "Charter": "decision"}[doc.kind]
+                yield Hit(doc, path, f"this {what} is dated {value}, after today ({ws.today.isoformat()}): it "
+                          "counts for no verdict, drill or approval until that day; correct the date if it is a "
+                          "typo")
 
 
 def scorecard_ids(charter) -> set[str]:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from pilotlint.engine import Hit, rule
-from pilotlint.documents.model import Pilot, Workspace
+from pilotlint.rules import Hit, rule
+from pilotlint.documents.model import Pilot
+from pilotlint.documents.workspace import Workspace
 from pilotlint.rules.ownership import charter_owner, person_text
-from pilotlint.governance.scorecard import parse_date as _date  # YYYY-MM-DD only, as the schema
+from pilotlint.documents.values import iso_week as _iso_week
+from pilotlint.documents.values import parse_date as _date
+from pilotlint.documents.values import week_start as week_monday
 
 _NOTE_KEYS = {
     "changes": ("what changed this week", "`changes: []` when nothing did"),
@@ -33,7 +36,6 @@ _AREA_WORDS = {
 }
 # "Raised the model usage budget" is about the budget: money words win over tool words.
 _GUESS_ORDER = ("budget", "data", "scope", "metrics", "vendor")
-_WEEK = re.compile(r"([0-9]{4})-W([0-9]{2})")
 _MAX_PERIODS = 5000  # a start date decades ago must not make the check slow
 _LIST_MAX = 8
 
@@ -91,24 +93,6 @@ def change_entry(pilot: Pilot, ws: Workspace):
 def _short(text: str, width: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[:width - 1] + "\u2026"
-
-
-def week_monday(week) -> date | None:
-    """The Monday of an ISO week written `2026-W45`, or None when it is not one."""
-    match = _WEEK.fullmatch(week) if isinstance(week, str) else None
-    if not match:
-        return None
-    try:
-        return date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
-    except ValueError:
-        return None
-
-
-def _iso_week(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
 
 
 @rule("PL503")

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import re
 
-from pilotlint.engine import Hit, rule
-from pilotlint.documents.model import Pilot, Workspace
+from pilotlint.documents.values import is_number
+from pilotlint.documents.values import text as person_text  # a single non-empty person id
+from pilotlint.documents.vocab import authorities
+from pilotlint.rules import Hit, rule
+from pilotlint.documents.model import Pilot
+from pilotlint.documents.workspace import Workspace
 
 AUTHORITIES = {
     "approve_vendors": "approve vendors",
@@ -23,11 +27,6 @@ REVIEWERS = {
 _GROUP = re.compile(r"(?:^|[\s_.-])(?:teams?|committee|board|group|council|squad|dept|department|"
                     r"everyone|all|staff|steering)(?:$|[\s_.-])", re.I)
 _SEVERAL = re.compile(r"[,;/&+]|\s(?:and|or|und)\s", re.I)
-
-
-def person_text(value) -> str | None:
-    """A single non-empty person id, or None when the value is not one."""
-    return value.strip() if isinstance(value, str) and value.strip() else None
 
 
 def names(value) -> str:
@@ -187,6 +186,3 @@ def vendor_approval(pilot: Pilot, ws: Workspace):
                       f"not by the owner `{owner}`; vendor choice shapes cost and risk, so the owner approves it: "
                       f"get {owner}'s approval and write `approved_by: {owner}`")
 
-
-def is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value

@@ -19,8 +19,9 @@ from __future__ import annotations
 import re
 
 from pilotlint.documents.config import rule_matches
-from pilotlint.engine import Hit, rule
-from pilotlint.documents.model import Pilot, Workspace
+from pilotlint.rules import Hit, rule
+from pilotlint.documents.model import Pilot
+from pilotlint.documents.workspace import Workspace
 from pilotlint.documents.schema import field_path
 
 MARKER = re.compile(r"<fill(?::[^<>\n]*)?>")
@@ -58,7 +59,7 @@ def unfilled_placeholder(pilot: Pilot, ws: Workspace):
                       "(replace the quoted `<fill: ...>` marker)")
 
 
-def mask(findings: list, ws=None, unsuppressible=("PL8", "PL9")) -> list:
+def mask(findings: list, docs=(), unsuppressible=("PL8", "PL9")) -> list:
     """Drop the findings of other rules that are only about a value still to be filled in.
 
     That is a finding located exactly at a placeholder PL009 reports, or located at the
@@ -69,15 +70,17 @@ def mask(findings: list, ws=None, unsuppressible=("PL8", "PL9")) -> list:
     if not spots:
         return findings
     parents: dict[tuple, set[str]] = {}
-    for doc in ws.documents if ws is not None else ():
+    for doc in docs:
+        if not doc.placeholders:
+            continue
         for path, _text in iter_placeholders(doc.data):
             if not path or not isinstance(path[-1], str):
                 continue
             line, column = doc.at(path)
-            if (doc.path, line, column) not in spots:
+            if (doc.shown, line, column) not in spots:
                 continue  # its PL009 finding is not in force: nothing to stand in for
             parent_line, parent_column = doc.at(path[:-1])
-            parents.setdefault((doc.path, parent_line, parent_column), set()).add(path[-1])
+            parents.setdefault((doc.shown, parent_line, parent_column), set()).add(path[-1])
 
     def about_placeholder(f) -> bool:
         where = (f.path, f.line, f.column)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import posixpath
 
-from pilotlint.engine import Hit, rule
-from pilotlint.documents.model import Pilot, Workspace
-from pilotlint.rules.ownership import is_number, person_text
-from pilotlint.governance.scorecard import parse_date as _date  # YYYY-MM-DD only, as the schema
+from pilotlint.rules import Hit, rule
+from pilotlint.documents.model import Pilot
+from pilotlint.documents.workspace import Workspace
+from pilotlint.documents.values import plural
+from pilotlint.governance.controls import drill_max_age, drill_state
+from pilotlint.rules.ownership import person_text
 
 SAVED = {
     "data_export": "a fresh export of the affected data",
@@ -90,26 +92,20 @@ def rollback_drill(pilot: Pilot, ws: Workspace):
     charter = pilot.charter
     if charter is None or pilot.status != "expanding":
         return
-    max_age = ws.config.gate.get("drill_max_age_days", 90)
-    max_age = max_age if is_number(max_age) else 90
+    max_age = drill_max_age(ws.config)
     plan = pilot.rollback
     if plan is None:
         yield Hit(charter, ("status",), "the pilot is expanding with no rollback plan and so no rollback drill: "
                   "write the plan and run a drill (switch the AI off for an hour on a normal workday) before "
                   "the pilot widens")
         return
-    drills = plan.get("drills")
-    dated = []
-    for index, drill in enumerate(drills if isinstance(drills, list) else ()):
-        day = _date(drill.get("on")) if isinstance(drill, dict) else None
-        if day is not None and drill.get("passed") is True and day <= ws.today:
-            dated.append((day, index))
-    if dated and (ws.today - max(dated)[0]).days <= max_age:
+    state = drill_state(plan.data, ws.today, max_age)
+    if state.fresh:
         return
-    if dated:
-        day, index = max(dated)
+    if state.last is not None:
+        day, index = state.last, state.index
         yield Hit(plan, ("drills", index, "on"), f"the pilot is expanding, but the last passed rollback drill "
-                  f"({day.isoformat()}) is {(ws.today - day).days} days old, more than the "
+                  f"({day.isoformat()}) is {plural(state.age, 'day')} old, more than the "
                   f"{max_age:g} days allowed (gate.drill_max_age_days): run a new drill and record it under "
                   "`drills:` with `passed: true`")
     else:

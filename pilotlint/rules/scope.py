@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from pilotlint.engine import Hit, rule
-from pilotlint.documents.model import Pilot, Workspace
+from pilotlint.rules import Hit, rule
+from pilotlint.documents.model import Pilot
+from pilotlint.documents.workspace import Workspace
 
 # Text that joins several use cases into one. The sample's "Draft first-contact emails
 # for DACH sales reps; a rep reviews and sends each one." is one use case: a semicolon or

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from pilotlint.engine import Hit, rule
-from pilotlint.documents.model import Pilot, Workspace
-from pilotlint.governance.scorecard import fmt, is_number, parse_date
+from pilotlint.rules import Hit, rule
+from pilotlint.documents.model import Pilot
+from pilotlint.documents.workspace import Workspace
+from pilotlint.documents.values import is_number, parse_date
+from pilotlint.documents.values import yaml_text as fmt
 
 MIN_METRICS, MAX_METRICS = 3, 5
 
@@ -156,3 +158,24 @@ def vanity_metric(pilot: Pilot, ws: Workspace):
                       "success: many people trying a tool can hide weak output or extra review work. Replace it "
                       "with what the use is worth (time saved, quality, errors, cost), and report usage in the "
                       "weekly notes as context instead of on the scorecard")
+
+
+@rule("PL306")
+def unique_ids(pilot: Pilot, ws: Workspace):
+    """Metrics and stop rules are matched by id (the gate compares them by it)."""
+    charter = pilot.charter
+    if charter is None:
+        return
+    for key, what in (("scorecard", "metric"), ("stop_rules", "stop rule")):
+        items = charter.get(key)
+        seen: dict[str, int] = {}
+        for index, item in enumerate(items if isinstance(items, list) else ()):
+            ident = item.get("id") if isinstance(item, dict) else None
+            if not isinstance(ident, str):
+                continue
+            if ident in seen:
+                yield Hit(charter, (key, index, "id"), f"the {what} id `{ident}` is used twice in `{key}` (first "
+                          f"as item {seen[ident] + 1}); give every {what} an id of its own — changes are "
+                          "matched by id, so two with one id cannot be told apart")
+            else:
+                seen[ident] = index

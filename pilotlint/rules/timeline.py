@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from pilotlint.engine import Hit, rule
-from pilotlint.documents.model import Pilot, Workspace
-from pilotlint.governance.scorecard import (
-    LEVELS, StopRuleTrigger, add_days, fmt, metric_level, parse_date, readings, scorecard_metrics,
-    stop_rule_condition, stop_rule_cycles, triggered_stop_rules, week_start,
-)
+from pilotlint.rules import Hit, rule
+from pilotlint.documents.model import Pilot
+from pilotlint.documents.workspace import Workspace
+from pilotlint.documents.values import add_days, parse_date, plural, week_start
+from pilotlint.documents.values import yaml_text as fmt
+from pilotlint.governance.scorecard import (LEVELS, StopRuleTrigger, current_notes, metric_level, readings,
+                                            scorecard_metrics, stop_rule_condition, stop_rule_cycles,
+                                            triggered_stop_rules)
 
 RUNNING = ("active", "expanding")             # PL602: a fired stop rule must have been acted on
 UNDER_REVIEW = ("active", "expanding", "paused")  # PL603: a review date still to be honoured
@@ -90,7 +92,7 @@ def stop_rule_triggered(pilot: Pilot, ws: Workspace):
     charter = pilot.charter
     if charter is None or pilot.status not in RUNNING:
         return
-    notes = pilot.sorted_notes()
+    notes = current_notes(pilot, ws.today)
     for trigger in triggered_stop_rules(charter.data, [n.data for n in notes]):
         if trigger.then == "review":
             last = week_start(trigger.weeks[-1])
@@ -121,8 +123,8 @@ def review_overdue(pilot: Pilot, ws: Workspace):
         return
     days = (ws.today - review_on).days
     owner = charter.get("owner") if isinstance(charter.get("owner"), str) else "OWNER"
-    yield Hit(charter, ("timeline", "review_on"), f"the review date {written} passed {days} day"
-              f"{'s' if days != 1 else ''} ago and no decision is recorded on or after it: the pilot is running "
+    yield Hit(charter, ("timeline", "review_on"), f"the review date {written} passed {plural(days, 'day')} "
+              "ago and no decision is recorded on or after it: the pilot is running "
               "past its decision window. Hold the review and record the call in `decisions`, e.g. "
               f"`{{on: {ws.today.isoformat()}, call: fix, by: {owner}, why: ...}}` (call: expand, fix or stop)")
 
@@ -191,7 +193,7 @@ def stop_level(pilot: Pilot, ws: Workspace):
     charter = pilot.charter
     if charter is None or pilot.status in ENDED:
         return
-    notes = pilot.sorted_notes()
+    notes = current_notes(pilot, ws.today)
     for metric in scorecard_metrics(charter.data):
         metric_id = metric["id"]
         latest = next((n for n in reversed(notes) if metric_id in readings(n.data)), None)

@@ -218,15 +218,16 @@ def test_an_empty_file_is_an_error_never_a_pass(sample, content):
 
 # -- the file system ----------------------------------------------------------------------
 
-def test_a_symlink_loop_is_PL001_on_each_link(sample):
+def test_a_symlink_loop_is_PL013_on_each_link(sample):
     notes = sample / NOTES
     (notes / "a.yaml").symlink_to("b.yaml")
     (notes / "b.yaml").symlink_to("a.yaml")
     result = check_json(sample)
     for name in ("a.yaml", "b.yaml"):
-        assert_rule(result, f"{NOTES}/{name}", "PL001", line=1, words="loop")
+        assert_rule(result, f"{NOTES}/{name}", "PL013", line=1, words="symbolic link")
     explicit = run_bounded("check", notes / "a.yaml", "--today", TODAY, "--format", "json")
     assert explicit.code == 1, explicit
+    assert any(f["rule"] == "PL013" for f in explicit.json["findings"]), explicit
 
 
 def test_a_symlink_out_of_the_repository_is_not_followed(sample, tmp_path):
@@ -235,9 +236,29 @@ def test_a_symlink_out_of_the_repository_is_not_followed(sample, tmp_path):
     (sample / NOTES / "leak.yaml").symlink_to(secret)
     (sample / NOTES / "passwd.yaml").symlink_to("/etc/passwd")
     result = check_json(sample)
-    assert_rule(result, f"{NOTES}/leak.yaml", "PL003", line=1, words="outside the repository")
-    assert_rule(result, f"{NOTES}/passwd.yaml", "PL003", line=1, words="outside the repository")
+    assert_rule(result, f"{NOTES}/leak.yaml", "PL013", line=1, words="never follows links")
+    assert_rule(result, f"{NOTES}/passwd.yaml", "PL013", line=1, words="never follows links")
     assert "hunter2" not in result.out and "root:" not in result.out
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder link", "link inside"])
+def test_a_fifo_or_a_link_where_a_note_should_be_is_PL013_and_nothing_blocks(sample, tmp_path, kind):
+    notes = sample / NOTES
+    if kind == "fifo":
+        os.mkfifo(notes / "2026-W48.yaml")
+        shown = f"{NOTES}/2026-W48.yaml"
+    elif kind == "folder link":
+        outside = tmp_path / "elsewhere"
+        outside.mkdir()
+        (outside / "2026-W49.yaml").write_text(NOTE_HEAD + "week: 2026-W49\nx-secret: hunter2\n")
+        (notes / "more").symlink_to(outside)
+        shown = f"{NOTES}/more"
+    else:
+        (notes / "copy.yaml").symlink_to(sorted(notes.glob("2026-W4*.yaml"))[0].name)
+        shown = f"{NOTES}/copy.yaml"
+    result = check_json(sample)
+    assert_rule(result, shown, "PL013", line=1)
+    assert result.seconds < 10 and "hunter2" not in result.out, result
 
 
 @pytest.mark.parametrize("target", ["../../../../../../etc/passwd", "/etc/passwd", "outside-link.yaml",
