@@ -384,6 +384,8 @@ class Repo:
                     header.append(token)
                 changes = []
                 pending = next(tokens, None)
+                while pending is not None and not pending.strip(b"\n"):  # a merge's combined diff adds a NUL
+                    pending = next(tokens, None)
                 while pending is not None and pending.lstrip(b"\n").startswith(b":"):
                     meta = pending.lstrip(b"\n")
                     name = next(tokens, None)

@@ -19,6 +19,7 @@ read these; the head workspace is checked by the same engine as `check`.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -451,8 +452,8 @@ def _territory(charter) -> set:
     for key, label in (("teams", "team"), ("regions", "region")):
         values = scope.get(key) if isinstance(scope, dict) else None
         for value in values if isinstance(values, list) else ():
-            if isinstance(value, str) and value.strip():
-                out.add((label, value.strip().casefold()))
+            if isinstance(value, str) and value.strip():  # `Sales-DACH`, `ｓales-dach`: the same team
+                out.add((label, unicodedata.normalize("NFKC", value).strip().casefold()))
     return out
 
 

@@ -18,8 +18,8 @@ def render(report, *, color: bool = False) -> str:
     if not report.findings:
         ET.SubElement(suite, "testcase", classname="pilotlint", name=f"{report.files} files checked")
     for f in report.findings:
-        case = ET.SubElement(suite, "testcase", classname=f.path, name=f"{f.rule} line {f.line}",
-                             file=f.path, line=str(f.line))
+        case = ET.SubElement(suite, "testcase", classname=_xml_safe(f.path), name=f"{f.rule} line {f.line}",
+                             file=_xml_safe(f.path), line=str(f.line))
         text = f"{f.path}:{f.line}:{f.column}: {f.rule} [{f.severity}] {f.message}"
         if f.severity == "error" or report.fail_on == "warning":  # in `failing` (a list: `in` was quadratic)
             ET.SubElement(case, "failure", type=f.rule, message=_xml_safe(f.message)).text = _xml_safe(text)
