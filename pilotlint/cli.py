@@ -24,6 +24,7 @@ COMMANDS = {
     "rules": ("pilotlint.commands.catalogue", "List the rule catalogue."),
     "explain": ("pilotlint.commands.catalogue", "Explain one rule: principle, fix, examples."),
     "schema": ("pilotlint.commands.catalogue", "Print the JSON Schema of a document kind."),
+    "demo": ("pilotlint.commands.demo", "Make the sample a git repository of its own, its story as history."),
 }
 
 

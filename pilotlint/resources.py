@@ -1,7 +1,9 @@
-"""Where the data that ships with pilotlint lives: schemas, the rule catalogue, templates.
+"""Where the data that ships with pilotlint lives: schemas, the rule catalogue, templates,
+the sample repository.
 
-In an installed wheel `schemas/` and `rules/` are mapped into the package
-(`pilotlint/schemas`, `pilotlint/catalogue`); in a source checkout they sit beside it.
+In an installed wheel `schemas/`, `rules/` and `examples/` are mapped into the package
+(`pilotlint/schemas`, `pilotlint/catalogue`, `pilotlint/sample`); in a source checkout
+they sit beside it.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ _PACKAGE = Path(__file__).resolve().parent
 
 @cache
 def data_dir(name: str) -> Path:
-    installed = {"schemas": "schemas", "rules": "catalogue", "templates": "templates"}[name]
+    installed = {"schemas": "schemas", "rules": "catalogue", "templates": "templates", "examples": "sample"}[name]
     for candidate in (_PACKAGE / installed, _PACKAGE.parent / name):
         if candidate.is_dir() and any(candidate.iterdir()):
             return candidate

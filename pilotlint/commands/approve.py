@@ -69,19 +69,10 @@ def approve_command(ctx, pilot, person, for_config, keyfile, decision, note, tod
     if target.exists() or target.is_symlink():
         raise UsageFailure(f"{_rel(target, root)} already exists; pilotlint never overwrites an approval "
                            "(delete it first if it is really meant to be replaced)")
-    lines = ["apiVersion: pilotlint/v1", "kind: Approval"]
-    lines += [f"{key}: {value}" for key, value in head.items()]
-    lines += [f"approver: {person}", f"decision: {decision}", f"covers: {covers}", f"on: {today.isoformat()}"]
-    if note:
-        lines.append("note: " + _quoted(" ".join(note.split())))
-    text = "\n".join(lines) + "\n"
-    if keyfile is not None:
-        data = load_text(text).data  # sign exactly what a reader of this file will see
-        try:
-            signature = approvals.sign(approvals.signed_text(data), keyfile)
-        except approvals.SigningError as exc:
-            raise UsageFailure(str(exc)) from None
-        text += "signature: |\n" + "".join(f"  {line}\n" for line in signature.strip().splitlines())
+    try:
+        text = approvals.approval_text(head, person, decision, covers, today.isoformat(), note, keyfile)
+    except approvals.SigningError as exc:
+        raise UsageFailure(str(exc)) from None
     try:
         load_text(text)
     except LoadError as exc:  # pragma: no cover - the text is built from checked parts
@@ -120,13 +111,6 @@ def _find_charter(config, root: Path, pilot: str, today):
         raise UsageFailure(str(exc)) from None
     found = ws.pilots.get(pilot)
     return found.charter if found else None
-
-
-def _quoted(text: str) -> str:
-    """A YAML double-quoted scalar (JSON's escapes are YAML's), ASCII-only so any byte is safe."""
-    import json
-
-    return json.dumps(text, ensure_ascii=True)
 
 
 def _rel(path: Path, root: Path) -> str:
