@@ -37,5 +37,8 @@ def demo_command(directory):
     width = max((len(name) for name, _ in made.branches), default=0)
     for name, about in made.branches:
         click.echo(f"  branch {name:<{width}}  {about}")
-    click.echo(f"The story's day is {made.day}: pass --today {made.day} to check, gate and summary. Try:\n"
-               f"  cd {shown} && pilotlint log && pilotlint gate --base main --head widen-nordics --today {made.day}")
+    click.echo(f"The story's day is {made.day}: pass --today {made.day} to check, gate and summary. "
+               f"In {shown}, try:\n"
+               "  pilotlint log\n"
+               "  pilotlint diff main widen-nordics\n"
+               f"  pilotlint gate --base main --head widen-nordics --today {made.day}")
