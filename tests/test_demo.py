@@ -291,3 +291,16 @@ def test_an_edit_that_no_longer_applies_is_a_clear_error_not_a_silent_change():
         apply_edits("cap: 1\n", [{"replace": "cap: 9", "with": "cap: 2"}], {}, "f.yaml")
     with pytest.raises(DemoError, match="0 such blocks"):
         apply_edits("cap: 1\n", [{"drop": "freeze"}], {}, "f.yaml")
+
+
+def test_examples_readme_tells_the_story_the_demo_replays():
+    readme = (EXAMPLES / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## The story as git history", 1)[1].split("\n## ", 1)[0]
+    rows = {(cells[1].strip(), cells[2].strip()) for cells in (line.split("|") for line in table.splitlines())
+            if len(cells) > 3 and re.match(r" 2026-", cells[1])}
+    for step in STEPS["main"]:
+        if step["message"].startswith("Weekly note"):
+            continue  # one row for all eight
+        assert (step["at"][:10], step["by"]) in rows, step["message"]
+    assert ("2026-10-02 … 2026-11-20", "maria") in rows
+    assert "deliberately absent" not in readme and "widen-nordics-approved" in readme
