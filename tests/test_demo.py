@@ -21,8 +21,8 @@ from conftest import EXAMPLES, REPO, TODAY, git, run_cli
 
 STORY = yaml.safe_load((REPO / "pilotlint" / "demo" / "story.yaml").read_text(encoding="utf-8"))
 CHARTER = "pilots/outbound-drafts/charter.yaml"
-PEOPLE = {pid: (entry["name"], entry["email"])
-          for pid, entry in yaml.safe_load((EXAMPLES / ".pilotlint.yaml").read_text(encoding="utf-8"))["people"].items()}
+_SAMPLE_CONFIG = yaml.safe_load((EXAMPLES / ".pilotlint.yaml").read_text(encoding="utf-8"))
+PEOPLE = {pid: (entry["name"], entry["email"]) for pid, entry in _SAMPLE_CONFIG["people"].items()}
 
 
 def _steps_by_branch() -> dict[str, list[dict]]:
@@ -108,12 +108,14 @@ def test_main_ends_as_the_sample_except_the_demo_key_and_its_own_approvals(demo)
     assert documents <= ours
     for path in sorted(documents - {".pilotlint.yaml"}):
         assert (demo / path).read_text(encoding="utf-8") == (EXAMPLES / path).read_text(encoding="utf-8"), path
-    config, sample_config = ((root / ".pilotlint.yaml").read_text(encoding="utf-8").splitlines() for root in (demo, EXAMPLES))
+    config, sample_config = ((root / ".pilotlint.yaml").read_text(encoding="utf-8").splitlines()
+                             for root in (demo, EXAMPLES))
     differ = [(a, b) for a, b in zip(config, sample_config) if a != b]
     assert len(config) == len(sample_config) and len(differ) == 1 and "signing_key" in differ[0][0]
     assert {p for p in ours - documents} == {
         ".pilotlint/approvals/2026-09-21-anna.yaml", ".pilotlint/approvals/2026-11-16-anna.yaml",
-        "pilots/outbound-drafts/approvals/2026-10-01-oleg.yaml", "pilots/outbound-drafts/approvals/2026-11-18-oleg.yaml",
+        "pilots/outbound-drafts/approvals/2026-10-01-oleg.yaml",
+        "pilots/outbound-drafts/approvals/2026-11-18-oleg.yaml",
         "pilots/support-triage/approvals/2026-11-19-oleg.yaml"}
 
 
@@ -159,7 +161,8 @@ def test_log_lists_every_decision_with_its_author_and_date(demo, cli):
 def test_diff_shows_the_widening_as_expansions(demo, cli):
     result = cli("diff", "main", "widen-nordics", "--format", "json", cwd=demo)
     assert result.code == 0, result
-    expansions = {(c["field"], c["change"], c["from"], c["to"]) for c in result.json["changes"] if c["class"] == "expansion"}
+    expansions = {(c["field"], c["change"], c["from"], c["to"]) for c in result.json["changes"]
+                  if c["class"] == "expansion"}
     assert ("scope.regions", "added", None, "Nordics") in expansions
     assert ("scope.teams", "added", None, "sales-nordics") in expansions
     assert ("budget.monthly_cap", "changed", 2500, 3400) in expansions

@@ -95,8 +95,8 @@ def test_readme_first_command_runs_check_log_the_blocked_gate_and_the_summary(fi
     assert (folder / "acme-pilots" / ".git").is_dir()
     assert re.search(r"^All checks passed \(\d+ files\)$", out, re.M)
     # the decision log: every person of the story, with the story's dates
-    for author in ("Anna Holm <anna@acme.example>", "Oleg Petrov <oleg@acme.example>", "Maria Chen <maria@acme.example>"):
-        assert f"Author:  {author}" in out
+    for author in ("Anna Holm <anna@", "Oleg Petrov <oleg@", "Maria Chen <maria@"):
+        assert f"Author:  {author}acme.example>" in out
     assert "Date:    2026-10-31T12:00:00+01:00" in out and "Why:     Setup review: fix." in out
     # the gate on the widening branch: blocked, with the rule and the way through
     assert re.search(r"^\S+charter\.yaml:\d+:\d+: PL801 \[error\] ", out, re.M)

@@ -71,7 +71,8 @@ def test_wheel_carries_the_demo_story_and_the_sample_without_its_signed_approval
     _, wheel = installed
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {"pilotlint/demo/story.yaml", "pilotlint/sample/.pilotlint.yaml", "pilotlint/sample/policies/acme.yaml",
-            "pilotlint/sample/pilots/outbound-drafts/charter.yaml", "pilotlint/sample/pilots/outbound-drafts/rollback.yaml",
+            "pilotlint/sample/pilots/outbound-drafts/charter.yaml",
+            "pilotlint/sample/pilots/outbound-drafts/rollback.yaml",
             "pilotlint/sample/pilots/outbound-drafts/notes/2026-W47.yaml",
             "pilotlint/sample/pilots/support-triage/charter.yaml"} <= names
     assert not [n for n in names if n.startswith("pilotlint/sample/") and "/approvals/" in n]

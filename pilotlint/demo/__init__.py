@@ -53,7 +53,9 @@ def prepare(target: Path) -> bool:
     A folder that exists must be empty: the demo never mixes its files with anyone
     else's. The parent must exist (nothing is created outside DIR).
     """
-    if target.is_symlink() or (target.exists() and not target.is_dir()):
+    if target.is_symlink():
+        raise DemoError(f"{target} is a symbolic link; name a new folder for the demo repository")
+    if target.exists() and not target.is_dir():
         raise DemoError(f"{target} exists and is not a folder; name a new folder for the demo repository")
     if target.is_dir():
         if any(target.iterdir()):
