@@ -63,3 +63,27 @@ def test_installed_wheel_checks_the_examples_without_the_source_tree(installed, 
     assert "PL101" in rules.stdout and "PL806" in rules.stdout
     explain = _run(target, "explain", "PL302", cwd=tmp_path)
     assert explain.returncode == 0 and "Fails:" in explain.stdout
+
+
+def test_wheel_carries_the_demo_story_and_the_sample_without_its_signed_approvals(installed):
+    import zipfile
+
+    _, wheel = installed
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {"pilotlint/demo/story.yaml", "pilotlint/data/sample/.pilotlint.yaml", "pilotlint/data/sample/policies/acme.yaml",
+            "pilotlint/data/sample/pilots/outbound-drafts/charter.yaml",
+            "pilotlint/data/sample/pilots/outbound-drafts/rollback.yaml",
+            "pilotlint/data/sample/pilots/outbound-drafts/notes/2026-W47.yaml",
+            "pilotlint/data/sample/pilots/support-triage/charter.yaml"} <= names
+    assert not [n for n in names if n.startswith("pilotlint/data/sample/") and "/approvals/" in n]
+
+
+def test_installed_wheel_makes_the_demo_repository_without_the_source_tree(installed, tmp_path):
+    target, _ = installed
+    made = _run(target, "demo", "acme-pilots", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr + made.stdout
+    demo = tmp_path / "acme-pilots"
+    check = _run(target, "check", "--today", TODAY, cwd=demo)
+    assert check.returncode == 0, check.stderr + check.stdout
+    gate = _run(target, "gate", "--base", "main", "--head", "widen-nordics", "--today", TODAY, cwd=demo)
+    assert gate.returncode == 1 and "PL801" in gate.stdout, gate.stderr + gate.stdout

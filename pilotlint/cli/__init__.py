@@ -24,6 +24,7 @@ COMMANDS = {
     "rules": ("pilotlint.cli.catalogue", "List the rule catalogue."),
     "explain": ("pilotlint.cli.catalogue", "Explain one rule: principle, fix, examples."),
     "schema": ("pilotlint.cli.catalogue", "Print the JSON Schema of a document kind."),
+    "demo": ("pilotlint.cli.demo", "Make the sample a git repository of its own, its story as history."),
 }
 
 

@@ -56,9 +56,7 @@ def approve_command(ctx, pilot, person, for_config, deleted, keyfile, decision, 
         _check_key(keyfile, person, config)
 
     if for_config:
-        from pilotlint.history.range import _policy_data
-
-        covers = approvals.config_hash(config.data, _policy_data(config))
+        covers = approvals.config_covers(config)
         folder = ".pilotlint/approvals" if config.folder == "." else f"{config.folder}/.pilotlint/approvals"
         head = {"target": "config"}
         what = "the configuration"
@@ -92,19 +90,10 @@ def approve_command(ctx, pilot, person, for_config, deleted, keyfile, decision, 
                 click.echo(f"note: {person} is not the owner ({owner}); the gate counts an approval by the owner, "
                            "or for a change of owner by the previous owner or the oversight person", err=True)
         head = {"pilot": pilot}
-    lines = ["apiVersion: pilotlint/v1", "kind: Approval"]
-    lines += [f"{key}: {value}" for key, value in head.items()]
-    lines += [f"approver: {person}", f"decision: {decision}", f"covers: {covers}", f"on: {today.isoformat()}"]
-    if note:
-        lines.append("note: " + _quoted(" ".join(note.split())))
-    text = "\n".join(lines) + "\n"
-    if keyfile is not None:
-        data = load_text(text).data  # sign exactly what a reader of this file will see
-        try:
-            signature = approvals.sign(approvals.signed_text(data), keyfile)
-        except approvals.SigningError as exc:
-            raise UsageFailure(str(exc)) from None
-        text += "signature: |\n" + "".join(f"  {line}\n" for line in signature.strip().splitlines())
+    try:
+        text = approvals.approval_text(head, person, decision, covers, today.isoformat(), note, keyfile)
+    except approvals.SigningError as exc:
+        raise UsageFailure(str(exc)) from None
     try:
         load_text(text)
     except LoadError as exc:  # pragma: no cover - the text is built from checked parts
@@ -152,10 +141,3 @@ def _write_unique(root: Path, folder: str, stem: str, text: str) -> str:
             if "already exists" not in str(exc):
                 raise UsageFailure(str(exc)) from None
     raise UsageFailure(f"{folder} already holds 999 approvals named {stem}; pilotlint never overwrites one")
-
-
-def _quoted(text: str) -> str:
-    """A YAML double-quoted scalar (JSON's escapes are YAML's), ASCII-only so any byte is safe."""
-    import json
-
-    return json.dumps(text, ensure_ascii=True)

@@ -137,8 +137,10 @@ class _TextWriter:
         for a in e["approvals"]:
             state = "valid" if a["valid"] else "not judged" if a["valid"] is None else "does not count"
             reason = f": {safe_text(a['reason'])}" if a["reason"] else ""
-            lines.append(f"Approval: {safe_text(a['approver'])} for {safe_text(a['pilot'])} "
-                         f"({safe_text(a['decision'])}) — {state}{reason}")
+            what = safe_text(a["pilot"]) if a["pilot"] else "the configuration"
+            signed = ", signed" if a.get("signed") else ""
+            lines.append(f"Approval: {safe_text(a['approver'])} for {what} "
+                         f"({safe_text(a['decision'])}{signed}) — {state}{reason}")
         effect = e["effect"]
         lines.append(f"Effect:  cost {effect['cost']}, risk {effect['risk']}")
         for problem in e["unreadable"]:
@@ -185,7 +187,9 @@ class _MarkdownWriter:
                  f"- effect: cost {e['effect']['cost']}, risk {e['effect']['risk']}"]
         for a in e["approvals"]:
             state = "valid" if a["valid"] else "not judged" if a["valid"] is None else "does not count"
-            lines.append(f"- approval by {md(a['approver'])} for {md(a['pilot'])}: {state}"
+            what = md(a["pilot"]) if a["pilot"] else "the configuration"
+            signed = " (signed)" if a.get("signed") else ""
+            lines.append(f"- approval by {md(a['approver'])} for {what}{signed}: {state}"
                          + (f" — {md(a['reason'])}" if a["reason"] else ""))
         if e["changes"]:
             changes = [Change(c["pilot"], c["path"], c["field"], c["change"], c["class"], c["from"], c["to"],

@@ -82,6 +82,16 @@ class Config:
                 out.append(rel)
         return out
 
+    def policy_data(self) -> dict:
+        """The policy files as data (what a config approval covers, with the config itself)."""
+        out = {}
+        for path, text in self.policies.items():
+            try:
+                out[path] = load_text(text, self.limits, positions=False).data
+            except LoadError:
+                out[path] = text
+        return out
+
     def relative(self, path: str) -> str | None:
         """A repository path relative to the config's folder (what override globs match)."""
         folder = self.folder

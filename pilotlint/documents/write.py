@@ -89,6 +89,26 @@ def create(root: Path, rel: str, text: str) -> Path:
     return Path(root, rel)
 
 
+def replace(root: Path, rel: str, text: str) -> Path:
+    """Write `root/rel` whole, replacing what is there (only for files pilotlint made itself,
+    such as the demo's story); folders are made as needed, none and the file not a link."""
+    parts = rel.split("/")
+    fd = _walk(Path(root), parts[:-1], create=True)
+    try:
+        try:
+            out = os.open(parts[-1], os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0),
+                          0o644, dir_fd=fd)
+        except OSError as exc:
+            raise WriteError(f"cannot write {rel}: {exc.strerror}") from None
+        try:
+            _write_all(out, text.encode("utf-8"))
+        finally:
+            os.close(out)
+    finally:
+        os.close(fd)
+    return Path(root, rel)
+
+
 def remove(root: Path, rel: str) -> None:
     """Remove a file `create` made (to undo a half-finished set), without following links."""
     parts = rel.split("/")

@@ -377,3 +377,31 @@ def verdict(allowed: set, decisions: Iterable[Decision], judge_one, today: date)
     person, judgement = sorted(judged.items())[0]
     return Verdict(False, judgement, f"{judgement.decision.doc.shown} (the newest decision of {person}) does not "
                    f"count: {judgement.reason}")
+
+
+# --- writing one ------------------------------------------------------------------------
+
+def approval_text(target: Mapping[str, str], person: str, decision: str, covers: str, on: str,
+                  note: str | None = None, keyfile: str | Path | None = None) -> str:
+    """The YAML of an Approval document (what `pilotlint approve` writes), signed with
+    `keyfile` when one is given. `target` is `{"pilot": ID}` or `{"target": "config"}`;
+    the values were checked by the caller (ids, the hash, an ISO date)."""
+    from pilotlint.documents.load import load_text
+
+    lines = ["apiVersion: pilotlint/v1", "kind: Approval"]
+    lines += [f"{key}: {value}" for key, value in target.items()]
+    lines += [f"approver: {person}", f"decision: {decision}", f"covers: {covers}", f"on: {on}"]
+    if note:
+        # a YAML double-quoted scalar (JSON's escapes are YAML's), ASCII-only so any byte is safe
+        lines.append("note: " + json.dumps(" ".join(note.split()), ensure_ascii=True))
+    text = "\n".join(lines) + "\n"
+    if keyfile is not None:
+        data = load_text(text).data  # sign exactly what a reader of this file will see
+        signature = sign(signed_text(data), keyfile)
+        text += "signature: |\n" + "".join(f"  {line}\n" for line in signature.strip().splitlines())
+    return text
+
+
+def config_covers(config) -> str:
+    """The hash an approval of this configuration (and its policy files) covers."""
+    return config_hash(config.data, config.policy_data())

@@ -193,8 +193,7 @@ class DecisionLog:
         try:
             if target == "config":
                 head_config = self._config_at(commit.sha)
-                expected = appr.config_hash(head_config.data if head_config else None,
-                                            _policies(head_config) if head_config else None)
+                expected = appr.config_covers(head_config) if head_config else appr.config_hash(None)
                 allowed = {a for a in base_config.admins if isinstance(a, str)}
                 who = "a person listed under `admins:` in the configuration before this commit must approve"
             else:
@@ -217,12 +216,6 @@ class DecisionLog:
             return result
         result.update(valid=judgement.valid, reason=judgement.reason, proof=judgement.proof)
         return result
-
-
-def _policies(config: Config) -> dict:
-    from pilotlint.history.range import _policy_data
-
-    return _policy_data(config)
 
 
 def _commit_day(commit):

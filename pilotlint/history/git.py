@@ -18,6 +18,9 @@ What holds for every git command pilotlint runs:
   a pull request controls.
 - **Exact file names.** Names are read with `-z` and kept as the bytes git stored
   (decoded with `surrogateescape`, so a name that is not UTF-8 round-trips exactly).
+- **One writer.** The only place that writes is `NewRepo` (`pilotlint demo` makes a
+  repository of its own): it runs without the user's global or system configuration,
+  hooks or commit signing.
 - **Streams, not lists.** `git log` is read as it comes, and blobs go through one
   `git cat-file --batch` process; memory does not grow with the length of history.
 """
@@ -464,6 +467,96 @@ class Repo:
             self.close()
         except Exception:
             pass
+
+
+# -- writing: a new repository (`pilotlint demo`) ---------------------------------------
+
+# The user's own configuration must not shape what pilotlint writes: no global or system
+# config (so no signing, templates or aliases from there), no hooks, no line-ending
+# conversion, and the first branch is always `main`.
+_WRITE_OPTIONS = (
+    "-c", "commit.gpgsign=false",
+    "-c", "tag.gpgsign=false",
+    "-c", f"core.hooksPath={os.devnull}",
+    "-c", "core.autocrlf=false",
+    "-c", "core.safecrlf=false",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Who makes a commit, and when (`date`: ISO 8601 with offset)."""
+
+    name: str
+    email: str
+    date: str
+
+
+def _write_environment(identity: Identity | None = None) -> dict:
+    # Every inherited GIT_* variable goes: GIT_DIR or GIT_WORK_TREE from a hook that
+    # runs pilotlint would make git write somewhere else than the new repository.
+    env = {key: value for key, value in _environment().items() if not key.startswith("GIT_")}
+    env.update(GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1", GIT_TERMINAL_PROMPT="0",
+               GIT_OPTIONAL_LOCKS="0", GIT_PAGER="cat")
+    if identity is not None:
+        date = _check_date(identity.date, "a commit date")
+        for role in ("AUTHOR", "COMMITTER"):
+            env[f"GIT_{role}_NAME"], env[f"GIT_{role}_EMAIL"] = identity.name, identity.email
+            env[f"GIT_{role}_DATE"] = date
+    return env
+
+
+class NewRepo(Repo):
+    """A repository that pilotlint creates and commits to itself (the demo).
+
+    Nothing reaches git as an argument that could be read as an option: the repository
+    is the working directory, messages go through stdin, identities and dates through
+    the environment, and branch names are checked like refs.
+    """
+
+    def __init__(self, root: Path):
+        super().__init__(Path(root), Path(root) / ".git")
+        self._identity: Identity | None = None
+
+    @classmethod
+    def init(cls, root: Path) -> "NewRepo":
+        """`git init` in the existing folder `root`, with branch `main` and no templates."""
+        repo = cls(root)
+        repo.run("init", "--quiet", "--template=", "--initial-branch=main")
+        return repo
+
+    def _call(self, args: list[str], input: bytes | None = None) -> subprocess.CompletedProcess:
+        try:
+            return subprocess.run(["git", *_GIT_OPTIONS, *_WRITE_OPTIONS, *args], cwd=self.root,
+                                  env=_write_environment(self._identity), input=input, capture_output=True,
+                                  stdin=None if input is not None else subprocess.DEVNULL)
+        except FileNotFoundError:
+            raise GitError("git is not installed (or not on PATH); pilotlint needs it to make a repository") from None
+        except OSError as exc:
+            raise GitError(f"cannot run git: {exc.strerror or exc}") from None
+
+    def commit_all(self, message: str, identity: Identity) -> str:
+        """Commit every change in the work tree as `identity` (author and committer, on its
+        date); returns the new commit id."""
+        if not message.strip():
+            raise GitError("internal: a commit needs a message")
+        self.run("add", "--all", "--", ".")
+        self._identity = identity
+        try:
+            self.run("commit", "--quiet", "--no-verify", "--allow-empty", "--cleanup=whitespace", "--file=-",
+                     input=message.encode("utf-8"))
+        finally:
+            self._identity = None
+        self._resolved.clear()
+        return self.head()
+
+    def switch(self, branch: str, *, create: bool = False) -> None:
+        """Check out `branch`; with `create`, make it first at the current commit."""
+        _check_ref(branch)
+        if self._call(["check-ref-format", "--branch", branch]).returncode != 0:
+            raise GitError(f"{branch!r} is not a valid branch name")
+        self.run("switch", "--quiet", *(["--create"] if create else []), branch)
+        self._resolved.clear()
 
 
 class _Batch:

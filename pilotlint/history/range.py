@@ -458,17 +458,4 @@ def _territory(charter) -> set:
 
 
 def _policy_data(config: Config | None) -> dict:
-    if config is None:
-        return {}
-    from pilotlint.documents.load import LoadError, load_text
-
-    out = {}
-    for path, text_ in config.policies.items():
-        try:
-            out[path] = load_text(text_, config.limits, positions=False).data
-        except LoadError:
-            out[path] = text_
-    return out
-
-
-__all__ = ["Range", "PilotDelta", "ConfigDelta", "Group", "GitError"]
+    return config.policy_data() if config is not None else {}

