@@ -18,6 +18,7 @@ COMMANDS = {
     "log": ("pilotlint.commands.log", "The decision log from git history."),
     "summary": ("pilotlint.commands.summary", "The one-page Markdown handoff summary of a pilot."),
     "status": ("pilotlint.commands.status", "One line per pilot: status, owner, verdict, spend, review."),
+    "site": ("pilotlint.commands.site", "A static HTML site of every pilot: portfolio, one-pagers, charts."),
     "approve": ("pilotlint.commands.approve", "Write an Approval for a charter (or the config) as it stands."),
     "init": ("pilotlint.commands.scaffold", "Create a new pilot: charter, rollback plan, first note."),
     "note": ("pilotlint.commands.scaffold", "Create this week's note for a pilot."),
