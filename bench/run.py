@@ -91,6 +91,15 @@ def run(args) -> list[tuple[str, str, str, str]]:
                  f"{check.seconds:.2f} s vs {floor.seconds:.2f} s = {ratio:.2f}x", "<= 2x", _met(ratio <= 2)))
     rows.append(("check peak memory", f"{check.max_rss_mib:.0f} MiB", "< 200 MiB", _met(check.max_rss_mib < 200)))
 
+    # The site reads what `status` reads and writes a page per pilot: the same repository, same run.
+    status = measure(pilotlint("status", "--today", TODAY), repo, args.runs, env)
+    site_out = work / "site-out"
+    site = measure(pilotlint("site", str(site_out), "--today", TODAY), repo, args.runs, env)
+    pages = sum(1 for _ in (site_out / "pilots").glob("*.html"))
+    ratio = site.seconds / status.seconds
+    rows.append((f"site, {args.pilots} pilots ({pages} pages) vs status", f"{site.seconds:.2f} s vs "
+                 f"{status.seconds:.2f} s = {ratio:.2f}x", "<= 3x", _met(ratio <= 3 and pages == args.pilots)))
+
     cjs = tool("check-jsonschema")
     if cjs and not args.skip_peers:
         by_kind: dict[str, list[str]] = {"charter": [], "rollback-plan": [], "weekly-note": []}

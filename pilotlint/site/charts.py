@@ -97,6 +97,8 @@ class _Frame:
             out.append(f'<line x1="{self.x0}" x2="{self.x1}" y1="{y}" y2="{y}"/>'
                        f'<text class="tick" x="{self.x0 - 6}" y="{y}" dy="0.32em" text-anchor="end">{label}</text>')
             tick += self.step
+        unit = _plain(unit)  # in full in the chart's title; on the axis, what fits beside it
+        unit = unit if len(unit) <= 10 else unit[:9] + "…"
         out.append(f'<text class="unit" x="{self.x0 - 6}" y="{TOP - 12}" text-anchor="end">{text(unit)}</text>')
         out.append("</g>")
         return "".join(out)
