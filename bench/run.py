@@ -148,6 +148,12 @@ def run(args) -> list[tuple[str, str, str, str]]:
         rows.append((f"log peak memory, {args.commits - half} vs {args.commits} commits",
                      f"{shorter.max_rss_mib:.0f} MiB vs {log.max_rss_mib:.0f} MiB ({growth:.2f}x)",
                      "flat as history grows", _met(growth < 1.25)))
+        # With history the site also reads every pilot's decision log (one walk for all pilots).
+        status_h = measure(pilotlint("status", "--today", TODAY), history, args.runs, env)
+        site_h = measure(pilotlint("site", str(work / "site-history"), "--today", TODAY), history, args.runs, env)
+        ratio = site_h.seconds / status_h.seconds
+        rows.append((f"site with the {args.commits}-commit decision log vs status", f"{site_h.seconds:.2f} s vs "
+                     f"{status_h.seconds:.2f} s = {ratio:.2f}x", "<= 3x", _met(ratio <= 3)))
         base = subprocess.run(["git", "rev-parse", "HEAD~20"], cwd=history, capture_output=True, text=True).stdout.strip()
         gate = measure(pilotlint("gate", "--base", base, "--today", TODAY), history, args.runs, env)
         rows.append((f"gate on {args.pilots} pilots, {args.commits}-commit history", f"{gate.seconds:.2f} s",
