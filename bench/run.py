@@ -91,6 +91,15 @@ def run(args) -> list[tuple[str, str, str, str]]:
                  f"{check.seconds:.2f} s vs {floor.seconds:.2f} s = {ratio:.2f}x", "<= 2x", _met(ratio <= 2)))
     rows.append(("check peak memory", f"{check.max_rss_mib:.0f} MiB", "< 200 MiB", _met(check.max_rss_mib < 200)))
 
+    # The site reads what `status` reads and writes a page per pilot: the same repository, same run.
+    status = measure(pilotlint("status", "--today", TODAY), repo, args.runs, env)
+    site_out = work / "site-out"
+    site = measure(pilotlint("site", str(site_out), "--today", TODAY), repo, args.runs, env)
+    pages = sum(1 for _ in (site_out / "pilots").glob("*.html"))
+    ratio = site.seconds / status.seconds
+    rows.append((f"site, {args.pilots} pilots ({pages} pages) vs status", f"{site.seconds:.2f} s vs "
+                 f"{status.seconds:.2f} s = {ratio:.2f}x", "<= 3x", _met(ratio <= 3 and pages == args.pilots)))
+
     cjs = tool("check-jsonschema")
     if cjs and not args.skip_peers:
         by_kind: dict[str, list[str]] = {"charter": [], "rollback-plan": [], "weekly-note": []}
@@ -139,6 +148,12 @@ def run(args) -> list[tuple[str, str, str, str]]:
         rows.append((f"log peak memory, {args.commits - half} vs {args.commits} commits",
                      f"{shorter.max_rss_mib:.0f} MiB vs {log.max_rss_mib:.0f} MiB ({growth:.2f}x)",
                      "flat as history grows", _met(growth < 1.25)))
+        # With history the site also reads every pilot's decision log (one walk for all pilots).
+        status_h = measure(pilotlint("status", "--today", TODAY), history, args.runs, env)
+        site_h = measure(pilotlint("site", str(work / "site-history"), "--today", TODAY), history, args.runs, env)
+        ratio = site_h.seconds / status_h.seconds
+        rows.append((f"site with the {args.commits}-commit decision log vs status", f"{site_h.seconds:.2f} s vs "
+                     f"{status_h.seconds:.2f} s = {ratio:.2f}x", "<= 3x", _met(ratio <= 3)))
         base = subprocess.run(["git", "rev-parse", "HEAD~20"], cwd=history, capture_output=True, text=True).stdout.strip()
         gate = measure(pilotlint("gate", "--base", base, "--today", TODAY), history, args.runs, env)
         rows.append((f"gate on {args.pilots} pilots, {args.commits}-commit history", f"{gate.seconds:.2f} s",

@@ -6,7 +6,8 @@ and `site`. For each pilot the engine parses its documents, collects their load 
 schema findings, runs every enabled rule (pilot rules; range rules when a pull request
 is being gated), applies organisation policies, then the configuration (severities,
 path overrides, the selection) and the inline suppressions, and hands the pilot and its
-findings to `visit` before letting the pilot go. Memory holds one pilot at a time.
+findings (in force and suppressed) to `visit` before letting the pilot go. Memory holds
+one pilot at a time.
 """
 
 from __future__ import annotations
@@ -75,12 +76,12 @@ def run(ws: Workspace, *, select: Iterable[str] = (), ignore: Iterable[str] = ()
     if rng is not None:
         ids = sorted(set(ids) | set(rng.deltas))
 
-    def finish(findings: list[Finding], docs) -> list[Finding]:
+    def finish(findings: list[Finding], docs) -> tuple[list[Finding], list[Finding]]:
         findings = [f for f in (_configured(f, ws) for f in findings) if f is not None and selection.enabled(f.rule)]
         kept, quiet = _suppress(findings, docs, ws, selection)
         kept = [f for f in kept if selection.enabled(f.rule)]
         suppressed.extend(quiet)
-        return kept
+        return kept, quiet
 
     for pilot_id in ids:
         pilot = ws.pilot(pilot_id)
@@ -96,23 +97,23 @@ def run(ws: Workspace, *, select: Iterable[str] = (), ignore: Iterable[str] = ()
                 found.extend(_located(item, item.func(rng.deltas[pilot_id], rng)))
         for policy in policies:
             found.extend(policy.check(docs, pilot))
-        kept = finish(found, docs)
+        kept, quiet = finish(found, docs)
         if "PL009" in registry and selection.enabled("PL009"):
             kept = mask(kept, docs, ws.config.unsuppressible)
         active.extend(kept)
         if visit is not None and pilot is not None:
-            visit(pilot, kept)
+            visit(pilot, sorted(kept, key=Finding.sort_key), quiet)
     if pilots is None or rng is not None:
         loose = list(ws.unowned_documents())
         found = [f for doc in loose for f in _document_findings(doc, validate)]
         for policy in policies:
             found.extend(policy.check(loose, None))
             found.extend(policy.check_config(ws.config))
-        active.extend(finish(found, loose))
+        active.extend(finish(found, loose)[0])
     if rng is not None:
         found = [f for item in config_rules for f in _located(item, item.func(rng))]
-        active.extend(finish(found, []))
-    active.extend(finish(list(ws.problems), []))
+        active.extend(finish(found, [])[0])
+    active.extend(finish(list(ws.problems), [])[0])
     active.sort(key=Finding.sort_key)
     suppressed.sort(key=Finding.sort_key)
     return Result(_unique(active), suppressed, ws.files)

@@ -42,7 +42,7 @@ def doc_workflows(tmp_path: Path) -> list[Path]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(block, encoding="utf-8")
         files.append(path)
-    assert len(files) >= 3, "the docs show the pull request, SARIF and scheduled workflows"
+    assert len(files) >= 4, "the docs show the pull request, SARIF, scheduled and Pages workflows"
     return files
 
 
@@ -95,6 +95,10 @@ def test_docs_workflow_rules(tmp_path):
         assert "pull_request_target" not in triggers
         assert workflow["permissions"] == {"contents": "read"}
         _check_pinned(text, path.name)
+        if any("deploy-pages" in s.get("uses", "") for job in workflow["jobs"].values() for s in job["steps"]):
+            kinds.add("pages")
+            _check_pages(workflow, triggers)
+            continue
         for job in workflow["jobs"].values():
             checkout = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout@"))
             assert checkout["with"]["fetch-depth"] == 0
@@ -110,7 +114,23 @@ def test_docs_workflow_rules(tmp_path):
             else:
                 kinds.add("pull_request")
                 assert "pull_request" in triggers
-    assert kinds == {"schedule", "sarif", "pull_request"}
+    assert kinds == {"schedule", "sarif", "pull_request", "pages"}
+
+
+def _check_pages(workflow: dict, triggers: dict) -> None:
+    """The site workflow: built by a job that can only read, published by one that may only
+    write to Pages and never checks out the repository."""
+    assert set(triggers) == {"push", "workflow_dispatch"} and triggers["push"] == {"branches": ["main"]}
+    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    assert "permissions" not in build  # the workflow's contents: read
+    checkout = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"] == {"fetch-depth": 0, "persist-credentials": False}
+    assert any(s.get("run") == "pilotlint site _site" for s in build["steps"])
+    assert any(s.get("uses", "").startswith("actions/upload-pages-artifact@") and s["with"]["path"] == "_site"
+               for s in build["steps"])
+    assert deploy["needs"] == "build" and deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
+    assert workflow["concurrency"]["cancel-in-progress"] is False
 
 
 # ---------------------------------------------------------------------------- real linters

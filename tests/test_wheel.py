@@ -43,6 +43,21 @@ def test_wheel_carries_schemas_rules_and_templates(installed):
     assert "pilotlint/data/schemas/charter.json" in names
     assert any(n.startswith("pilotlint/data/catalogue/") and n.endswith(".yaml") for n in names)
     assert any(n.startswith("pilotlint/templates/") for n in names)
+    for name in ("site/site.css", "site/base.html.j2", "site/portfolio.html.j2", "site/pilot.html.j2"):
+        assert f"pilotlint/templates/{name}" in names, name
+    assert "pilotlint/site/build.py" in names
+
+
+def test_installed_wheel_builds_the_site_and_the_html_one_pager(installed, tmp_path):
+    target, _ = installed
+    copy = tmp_path / "repo"
+    shutil.copytree(EXAMPLES, copy)
+    result = _run(target, "site", tmp_path / "out", "--today", TODAY, cwd=copy)
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "out" / "pilots" / "outbound-drafts.html").read_text(encoding="utf-8")
+    assert "<style>/* pilotlint site" in page and 'data-chart="spend"' in page
+    one = _run(target, "summary", "outbound-drafts", "--format", "html", "--today", TODAY, cwd=copy)
+    assert one.returncode == 0 and one.stdout.startswith("<!DOCTYPE html>"), one.stderr
 
 
 def test_installed_wheel_checks_the_examples_without_the_source_tree(installed, tmp_path):

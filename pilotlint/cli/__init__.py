@@ -18,6 +18,7 @@ COMMANDS = {
     "log": ("pilotlint.cli.log", "The decision log from git history."),
     "summary": ("pilotlint.cli.summary", "The one-page Markdown handoff summary of a pilot."),
     "status": ("pilotlint.cli.status", "One line per pilot: status, owner, verdict, spend, review."),
+    "site": ("pilotlint.cli.site", "A static HTML site of every pilot: portfolio, one-pagers, charts."),
     "approve": ("pilotlint.cli.approve", "Write an Approval for a charter (or the config) as it stands."),
     "init": ("pilotlint.cli.scaffold", "Create a new pilot: charter, rollback plan, first note."),
     "note": ("pilotlint.cli.scaffold", "Create this week's note for a pilot."),

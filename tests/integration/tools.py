@@ -60,3 +60,29 @@ def sarif_multitool() -> list[str]:
             native.chmod(0o755)
         return [str(native)]
     return [node(), str(NPM_MODULES / ".bin" / "sarif-multitool")]
+
+
+def chromium() -> tuple[str, str]:
+    """Debian's chromium and its chromedriver (apt-get install chromium chromium-driver):
+    the real browser, never one that a tool downloads for itself."""
+    browser = next(filter(None, map(shutil.which, ("chromium", "chromium-browser"))), None)
+    driver = shutil.which("chromedriver") or next(
+        (p for p in ("/usr/lib/chromium/chromedriver", "/usr/bin/chromedriver") if os.access(p, os.X_OK)), None)
+    if not browser or not driver:
+        missing("chromium and chromium-driver")
+    return browser, driver
+
+
+def java() -> str:
+    found = shutil.which("java")
+    if not found:
+        missing("java (default-jre-headless)")
+    return found
+
+
+def vnu() -> list[str]:
+    """The Nu HTML Checker from npm's vnu-jar, run with Java."""
+    jar = npm_package("vnu-jar") / "build" / "dist" / "vnu.jar"
+    if not jar.is_file():
+        missing("the npm package vnu-jar")
+    return [java(), "-jar", str(jar)]
