@@ -24,6 +24,8 @@ COMMANDS = {
     "rules": ("pilotlint.commands.catalogue", "List the rule catalogue."),
     "explain": ("pilotlint.commands.catalogue", "Explain one rule: principle, fix, examples."),
     "schema": ("pilotlint.commands.catalogue", "Print the JSON Schema of a document kind."),
+    "editor": ("pilotlint.commands.editor", "Set up editors: schemas and their mapping, offline."),
+    "lsp": ("pilotlint.commands.lsp", "The language server (stdio): every finding as you type."),
 }
 
 

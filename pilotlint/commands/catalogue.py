@@ -91,18 +91,31 @@ def _indent(text: str, width: int = 2) -> str:
 
 @click.command("schema")
 @click.argument("kind")
-def schema_command(kind):
-    """Print the JSON Schema of a document kind (for editors).
+@click.option("--draft", type=click.Choice(["2020-12", "7"]), default="2020-12", show_default=True,
+              help="The JSON Schema version: 2020-12 (the source, used by `check`) or 7 (self-contained, "
+                   "for editors; see `pilotlint editor`).")
+def schema_command(kind, draft):
+    """Print the JSON Schema of a document kind.
 
-    KIND is one of Config, Charter, WeeklyNote, RollbackPlan, Approval, Policy. Point an
-    editor at it with a first line such as
-    `# yaml-language-server: $schema=charter.json`.
+    KIND is one of Config, Charter, WeeklyNote, RollbackPlan, Approval, Policy; with
+    --draft 7 also Document, one schema for every kind that picks the kind's schema by
+    the document's `kind:`. `pilotlint editor` writes the draft-7 files into the
+    repository and maps them for editors.
     """
     from pilotlint.schema import SCHEMA_FILES, schema_for
 
     names = {k.lower(): k for k in SCHEMA_FILES}
     names.update({v.removesuffix(".json"): k for k, v in SCHEMA_FILES.items()})
+    if draft == "7":
+        names["document"] = "Document"
     key = names.get(kind.lower())
     if key is None:
-        raise UsageFailure(f"unknown kind {kind!r}; use one of: {', '.join(SCHEMA_FILES)}")
-    click.echo(json.dumps(schema_for(key), indent=2))
+        kinds = ", ".join([*SCHEMA_FILES, *(["Document"] if draft == "7" else [])])
+        raise UsageFailure(f"unknown kind {kind!r}; use one of: {kinds}")
+    if draft == "7":
+        from pilotlint.editorschema import document_schema, editor_schema
+
+        schema = document_schema() if key == "Document" else editor_schema(key)
+    else:
+        schema = schema_for(key)
+    click.echo(json.dumps(schema, indent=2))

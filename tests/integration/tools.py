@@ -60,3 +60,9 @@ def sarif_multitool() -> list[str]:
             native.chmod(0o755)
         return [str(native)]
     return [node(), str(NPM_MODULES / ".bin" / "sarif-multitool")]
+
+
+def yaml_language_server() -> list[str]:
+    """The command that starts yaml-language-server on stdio."""
+    folder = npm_package("yaml-language-server")
+    return [node(), str(folder / "bin" / "yaml-language-server"), "--stdio"]
