@@ -40,11 +40,18 @@ def rules_command(framework, fmt):
 @click.argument("rule_id")
 def explain_command(rule_id):
     """Explain one rule: what it checks, why, how to fix it, and its examples."""
-    from pilotlint.catalogue import FRAMEWORKS, catalogue
+    from pilotlint.catalogue import catalogue
 
     info = catalogue().get(rule_id.upper())
     if info is None:
         raise UsageFailure(f"no rule {rule_id}; `pilotlint rules` lists them")
+    click.echo(explain_text(info))
+
+
+def explain_text(info) -> str:
+    """What `pilotlint explain` prints for one rule (also the language server's hover)."""
+    from pilotlint.catalogue import FRAMEWORKS
+
     out = [f"{info.id} {info.name} ({info.severity})", "", info.summary, "",
            "Why it matters:", _indent(info.principle), "How to fix:", _indent(info.fix)]
     if info.controls:
@@ -69,7 +76,7 @@ def explain_command(rule_id):
             for path, text in (example.get("files") or {}).items():
                 out.append(f"  {path}:")
                 out.append(_indent(text.rstrip(), 4))
-    click.echo("\n".join(out).rstrip() + "\n")
+    return "\n".join(out).rstrip() + "\n"
 
 
 def _as_yaml(value) -> str:
