@@ -98,7 +98,8 @@ def _load_config(path: Path | None, _stamp: int):
 
 
 def lint(root: Path, path: Path, text: str, today: date, *, use_git: bool = True) -> list[Finding]:
-    """The findings `pilotlint check PATH` would report for the document, with `text` as its content.
+    """The findings `pilotlint check PATH` would report for the document, with `text` as its content,
+    and those it causes elsewhere in its pilot (see `_caused_elsewhere`).
 
     A configuration that cannot be used is one finding (PL000) at the top of the document.
     """
@@ -106,15 +107,63 @@ def lint(root: Path, path: Path, text: str, today: date, *, use_git: bool = True
     from pilotlint.engine import Request, run
 
     path = path.absolute()
+    shown = _relative(path, root)
     try:
         config = _config(path)
-        request = Request(paths=[_edited(path, text)], config=config, root=root, today=today, use_git=use_git)
-        result = run(request)
+        result = run(Request(paths=[_edited(path, text)], config=config, root=root, today=today, use_git=use_git))
+        own = [f for f in result.findings if f.path == shown]
+        return own + _caused_elsewhere(result, path, shown, config, root, today, use_git)
     except ConfigError as exc:
-        return [Finding("PL000", "error", _relative(path, root), *_config_position(exc, path), None,
+        return [Finding("PL000", "error", shown, *_config_position(exc, path), None,
                         f"pilotlint cannot use the configuration: {exc}")]
-    shown = _relative(path, root)
-    return [f for f in result.findings if f.path == shown]
+
+
+# Where a finding reported on another document of the pilot is shown on the edited one.
+_MIRROR_AT = {"WeeklyNote": ("metrics",), "RollbackPlan": (), "Charter": (), "Approval": ()}
+_WITHOUT: dict = {}  # (document, state of the rest of its pilot on disk) -> findings without it
+
+
+def _caused_elsewhere(result, path: Path, shown: str, config, root: Path, today: date, use_git: bool) -> list:
+    """Findings on the pilot's other documents that this document causes.
+
+    A note's readings trip a stop rule, but PL602 is reported on the charter's `status`:
+    the person typing the reading should see it in the note. A finding is caused by the
+    document when the same check without the document does not have it. The check
+    without it depends only on files on disk, so it is remembered until one changes.
+    """
+    from pilotlint.engine import Request, run
+
+    edited = next((d for d in result.workspace.documents if d.path == shown), None)
+    pilot = result.workspace.pilots.get(edited.pilot) if edited is not None and edited.pilot else None
+    if pilot is None:
+        return []
+    others = [d for d in pilot.documents if d is not edited]
+    elsewhere = [f for f in result.findings if f.path != shown and f.pilot == pilot.id]
+    if not elsewhere or not others:
+        return []
+    key = (path, root, today, use_git, _stamps([d.file for d in others]), _stamps([config.path] if config.path else []))
+    if key not in _WITHOUT:
+        if len(_WITHOUT) > 32:
+            _WITHOUT.clear()
+        anchor = others[0].file
+        without = run(Request(paths=[_edited(path, ""), anchor], config=config, root=root, today=today,
+                              use_git=use_git))
+        _WITHOUT[key] = {(f.rule, f.path, f.line, f.message) for f in without.findings}
+    before = _WITHOUT[key]
+    line, column = edited.at(_MIRROR_AT.get(edited.kind or "", ()), key=True)
+    return [Finding(f.rule, f.severity, shown, line, column, f.pilot, f"{f.message} (reported at {f.path}:{f.line})")
+            for f in elsewhere if (f.rule, f.path, f.line, f.message) not in before]
+
+
+def _stamps(files) -> tuple:
+    out = []
+    for file in files:
+        try:
+            info = os.stat(file)
+            out.append((str(file), info.st_mtime_ns, info.st_size))
+        except OSError:
+            out.append((str(file), 0, 0))
+    return tuple(sorted(out))
 
 
 def _config_position(exc, path: Path) -> tuple[int, int]:
