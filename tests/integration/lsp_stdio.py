@@ -31,6 +31,7 @@ class StdioClient:
         self._responses: dict[int, queue.Queue] = {}
         self._lock = threading.Lock()
         self.diagnostics: dict[str, list] = {}
+        self.versions: dict[str, int | None] = {}
         self._published = threading.Condition()
         self.stderr: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
@@ -85,6 +86,7 @@ class StdioClient:
         elif method == "textDocument/publishDiagnostics":
             with self._published:
                 self.diagnostics[message["params"]["uri"]] = message["params"]["diagnostics"]
+                self.versions[message["params"]["uri"]] = message["params"].get("version")
                 self._published.notify_all()
 
     def _setting(self, section: str | None):
@@ -142,10 +144,20 @@ class StdioClient:
                                                               "version": self._version, "text": text}})
         return uri
 
-    def wait_diagnostics(self, uri: str, timeout: float = 30) -> list:
+    def change(self, uri: str, text: str) -> int:
+        """Replace the document's text (a full-text change); returns the new version."""
+        self._version += 1
+        with self._published:
+            self.diagnostics.pop(uri, None)
+        self.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": self._version},
+                                               "contentChanges": [{"text": text}]})
+        return self._version
+
+    def wait_diagnostics(self, uri: str, timeout: float = 30, version: int | None = None) -> list:
+        """The diagnostics published for `uri` (for `version`, when the server names versions)."""
         deadline = time.monotonic() + timeout
         with self._published:
-            while uri not in self.diagnostics:
+            while uri not in self.diagnostics or version is not None and self.versions.get(uri) not in (None, version):
                 left = deadline - time.monotonic()
                 if left <= 0 or self.proc.poll() is not None:
                     raise ServerError(f"no diagnostics for {uri}; stderr: {''.join(self.stderr)[-2000:]}")
