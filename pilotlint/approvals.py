@@ -157,6 +157,9 @@ def verify_signature(text: str, signature: Any, person: str, people: Mapping) ->
     exe = shutil.which("ssh-keygen")
     if exe is None:
         return False, "ssh-keygen is not installed here, so the signature cannot be verified"
+    key = (exe, text, signature, person, signers)
+    if key in _VERDICTS:
+        return _VERDICTS[key]
     with tempfile.TemporaryDirectory(prefix="pilotlint-verify-") as tmp:
         allowed = Path(tmp) / "allowed_signers"
         allowed.write_text(signers, encoding="utf-8")
@@ -167,10 +170,18 @@ def verify_signature(text: str, signature: Any, person: str, people: Mapping) ->
                                    "-s", str(sigfile)], input=text.encode("utf-8"), capture_output=True,
                                   timeout=_TIMEOUT)
         except (OSError, subprocess.TimeoutExpired) as exc:
-            return False, f"ssh-keygen could not run ({exc})"
-    if proc.returncode == 0:
-        return True, None
-    return False, f"its signature does not verify against {person}'s signing_key in the base configuration"
+            return False, f"ssh-keygen could not run ({exc})"  # not remembered: it may run next time
+    verdict = (True, None) if proc.returncode == 0 else (
+        False, f"its signature does not verify against {person}'s signing_key in the base configuration")
+    if len(_VERDICTS) >= 256:
+        _VERDICTS.clear()
+    _VERDICTS[key] = verdict
+    return verdict
+
+
+# ssh-keygen's verdicts, by everything they depend on: `pilotlint lsp` checks a pilot at every
+# keystroke, and re-running ssh-keygen for approvals that did not change was a third of the time.
+_VERDICTS: dict[tuple, tuple[bool, str | None]] = {}
 
 
 # --- the judgement ----------------------------------------------------------------------

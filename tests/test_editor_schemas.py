@@ -4,7 +4,6 @@ docs/editors.md says, completes, explains and rejects what a person types."""
 
 from __future__ import annotations
 
-import copy
 import json
 import shutil
 from pathlib import Path
