@@ -255,6 +255,11 @@ async def test_an_unsaved_new_document_is_checked_from_memory(client, repo):
     published = await Editor(client, path, text).open()
     assert not path.exists()
     assert any("olga" in d.message for d in published), published
+    new_pilot = repo / "pilots/new-pilot/charter.yaml"  # in a folder that does not exist yet either
+    charter = "apiVersion: pilotlint/v1\nkind: Charter\npilot: new-pilot\nowner: olga\n"
+    published = await Editor(client, new_pilot, charter).open()
+    assert any("olga" in d.message for d in published), published
+    assert not new_pilot.parent.exists()
 
 
 def test_lsp_without_pygls_says_how_to_install_it(tmp_path):
@@ -273,3 +278,58 @@ def test_check_never_imports_pygls(repo):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=repo,
                          env={**os.environ, "PYTHONPATH": str(REPO)})
     assert out.stdout.strip().endswith("False"), out
+
+
+# -- the pure parts, as tables (no server) ---------------------------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from pilotlint.lsp.yamlpath import node_end, path_of_line, place_at  # noqa: E402
+
+
+@pytest.mark.parametrize("text,role,path,siblings", [
+    ("apiVersion: pilotlint/v1\nkind: Charter\nsc", "key", (), {"apiVersion", "kind"}),
+    ("scope:\n  teams: [a]\n  ", "key", ("scope",), {"teams"}),
+    ("scope:\n  human_review: ", "value", ("scope", "human_review"), set()),
+    ("authority: [pause, ", "value", ("authority", 1), set()),
+    ("vendors:\n  - name: x\n    ", "key", ("vendors", 0), {"name"}),
+    ("vendors:\n  - name: x\n  - ", "value", ("vendors", 1), set()),
+    ("stop_rules:\n- id: a\n  metric: ", "value", ("stop_rules", 0, "metric"), set()),
+    ("disclosure: >-\n  text: not a key\n", "key", (), {"disclosure"}),
+])
+def test_the_cursors_place_is_read_from_indentation(text, role, path, siblings):
+    lines = text.split("\n")
+    place = place_at(text, len(lines) - 1, len(lines[-1]))
+    assert (place.role, place.path) == (role, path)
+    assert siblings <= set(place.siblings) and "text" not in place.siblings
+
+
+@pytest.mark.parametrize("line,column,node", [
+    ("authority: [approve_vendors, define_metrics]  # x", 11, "[approve_vendors, define_metrics]"),
+    ("owner: oleg  # the owner", 7, "oleg"),
+    ("ownr: oleg", 0, "ownr"),
+    ('title: "a: b # c"  # c', 7, '"a: b # c"'),
+    ("  - {from: 2026-10-01, to: x}", 11, "2026-10-01"),
+    ("  - {from: 2026-10-01, to: x}", 4, "{from: 2026-10-01, to: x}"),
+    ("note: it's", 6, "it's"),
+])
+def test_a_findings_range_covers_its_node(line, column, node):
+    assert line[column:node_end(line, column)] == node
+
+
+def test_the_path_of_a_line_follows_lists_and_nesting():
+    text = (EXAMPLES / CHARTER).read_text()
+    lines = text.split("\n")
+    assert path_of_line(text, lines.index("  channels: [email]")) == ("scope", "channels")
+    assert path_of_line(text, next(i for i, l in enumerate(lines) if l.startswith("    category: speed"))) == \
+        ("scorecard", 0, "category")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab:- \n#'\"[]{},|>\t\\é")), max_size=80),
+       st.integers(0, 10), st.integers(0, 40))
+def test_reading_the_place_never_fails_on_any_text(text, line, character):
+    place_at(text, line, character)
+    path_of_line(text, line)
+    for row in text.split("\n"):
+        assert 0 <= node_end(row, min(character, len(row))) <= len(row) + 1

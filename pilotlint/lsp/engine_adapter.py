@@ -65,22 +65,30 @@ def _edited(path: Path, text: str) -> Path:
     return edited
 
 
+def _folder(path: Path) -> Path:
+    """The nearest folder of `path` that exists (a new document may be in a new folder)."""
+    for folder in path.absolute().parents:
+        if folder.is_dir():
+            return folder
+    return Path.cwd()
+
+
 def root_for(path: Path) -> Path:
     """As `check` finds it: the git work tree holding the config, else the config's folder."""
     from pilotlint.config import find_config
     from pilotlint.gitrepo import find_toplevel
 
-    config = find_config(path.parent if path.parent.is_dir() else Path.cwd())
-    anchor = config.parent if config else path.parent
-    top = find_toplevel(anchor) if anchor.is_dir() else None
-    return (top or (config.parent if config else anchor)).resolve()
+    folder = _folder(path)
+    config = find_config(folder)
+    anchor = config.parent if config else folder
+    return (find_toplevel(anchor) or anchor).resolve()
 
 
 def _config(path: Path):
     """The config for `path`, parsed again only when its file changed."""
     from pilotlint.config import find_config
 
-    found = find_config(path.parent) if path.parent.is_dir() else None
+    found = find_config(_folder(path))
     if found is None:
         return _load_config(None, 0)
     try:
