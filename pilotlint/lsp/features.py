@@ -73,12 +73,12 @@ def completion(path: Path, root: Path, text: str, line: int, character: int) -> 
         return [_item(metric, types.CompletionItemKind.Field, "a scorecard metric")
                 for metric in engine.metric_ids(root, path, text)]
     if node and node.get("type") == "object" or node and "properties" in node:
-        return _key_items(kind, schema, place, path, root, text, indent_new=True)
+        return _key_items(kind, schema, place, path, root, text)  # `- <cursor>` in a list of mappings
     return [_item(_scalar(value), types.CompletionItemKind.EnumMember, (node or {}).get("description", ""))
             for value in schemanav.values(node)]
 
 
-def _key_items(kind, schema, place, path, root, text, indent_new: bool = False) -> list[types.CompletionItem]:
+def _key_items(kind, schema, place, path, root, text) -> list[types.CompletionItem]:
     if kind is None:  # not yet a document: start one
         return [_item(f"kind: {k}", types.CompletionItemKind.Module, f"start a {k} document",
                       insert=f"apiVersion: pilotlint/v1\nkind: {k}\n") for k in engine.kinds()]
