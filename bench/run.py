@@ -158,9 +158,59 @@ def run(args) -> list[tuple[str, str, str, str]]:
         gate = measure(pilotlint("gate", "--base", base, "--today", TODAY), history, args.runs, env)
         rows.append((f"gate on {args.pilots} pilots, {args.commits}-commit history", f"{gate.seconds:.2f} s",
                      "< 2 s", _met(gate.seconds < 2)))
+    if not args.skip_lsp:
+        rows.append(lsp_change_row(work, max(args.runs * 10, 20)))
     if not args.work:
         shutil.rmtree(work, ignore_errors=True)
     return rows
+
+
+def lsp_change_row(work: Path, changes: int) -> tuple[str, str, str, str]:
+    """`pilotlint lsp` on the sample repository: from a change of the charter to its diagnostics.
+
+    The server is started and the charter opened first (start-up is not what a person
+    waits for while typing); then each change alternately removes and restores a power in
+    `authority` (PL102 appears and goes), timed from sending the change to receiving the
+    diagnostics of that version.
+    """
+    sys.path.insert(0, str(REPO / "tests"))
+    from integration.lsp_stdio import StdioClient
+
+    sample = work / "lsp-sample"
+    if not sample.is_dir():
+        shutil.copytree(REPO / "examples", sample)
+        # a repository with history, as a governance repository is (the history checks run too)
+        git = ["git", "-c", "user.name=Oleg Petrov", "-c", "user.email=oleg@acme.example"]
+        subprocess.run(["git", "init", "-q"], cwd=sample, check=True)
+        subprocess.run(["git", "add", "-A"], cwd=sample, check=True)
+        subprocess.run([*git, "commit", "-q", "-m", "sample"], cwd=sample, check=True)
+    charter = sample / "pilots" / "outbound-drafts" / "charter.yaml"
+    original = charter.read_text()
+    edited = original.replace("authority: [approve_vendors, pause, ", "authority: [approve_vendors, ")
+    client = StdioClient(pilotlint("lsp", "--today", TODAY), cwd=sample)
+    times = []
+    try:
+        client.initialize(sample)
+        uri = client.open(charter, original)
+        client.wait_diagnostics(uri)
+        for number in range(changes):
+            text = edited if number % 2 == 0 else original
+            start = time.perf_counter()
+            version = client.change(uri, text)
+            published = client.wait_diagnostics(uri, version=version)
+            times.append(time.perf_counter() - start)
+            if (number % 2 == 0) != any(d.get("code") == "PL102" for d in published):
+                raise SystemExit(f"lsp: change {number} published the wrong diagnostics: {published}")
+    finally:
+        client.close()
+    times.sort()
+    median, slowest = statistics.median(times) * 1000, times[-1] * 1000
+    p95 = times[min(len(times) - 1, int(len(times) * 0.95))] * 1000
+    # judged on the 95th percentile: what a person typing almost always waits (the slowest
+    # change is shown too; on a busy machine it is another process's time slice)
+    return (f"lsp: change to diagnostics, sample repository ({changes} changes)",
+            f"{median:.0f} ms median, {p95:.0f} ms p95, {slowest:.0f} ms slowest", "< 100 ms (p95)",
+            _met(p95 < 100))
 
 
 def _met(ok: bool) -> str:
@@ -184,6 +234,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--work", help="keep generated repositories here (reused between runs)")
     parser.add_argument("--skip-peers", action="store_true", help="do not run check-jsonschema and yamllint")
+    parser.add_argument("--skip-lsp", action="store_true", help="do not measure `pilotlint lsp` (needs pygls)")
     parser.add_argument("--write", action="store_true", help="write bench/RESULTS.md")
     args = parser.parse_args()
     table = render(run(args), args)

@@ -26,6 +26,8 @@ COMMANDS = {
     "explain": ("pilotlint.cli.catalogue", "Explain one rule: principle, fix, examples."),
     "schema": ("pilotlint.cli.catalogue", "Print the JSON Schema of a document kind."),
     "demo": ("pilotlint.cli.demo", "Make the sample a git repository of its own, its story as history."),
+    "editor": ("pilotlint.cli.editor", "Set up editors: schemas and their mapping, offline."),
+    "lsp": ("pilotlint.cli.lsp", "The language server (stdio): every finding as you type."),
 }
 
 

@@ -40,11 +40,18 @@ def rules_command(framework, fmt):
 @click.argument("rule_id")
 def explain_command(rule_id):
     """Explain one rule: what it checks, why, how to fix it, and its examples."""
-    from pilotlint.catalogue import FRAMEWORKS, catalogue
+    from pilotlint.catalogue import catalogue
 
     info = catalogue().get(rule_id.upper())
     if info is None:
         raise UsageFailure(f"no rule {rule_id}; `pilotlint rules` lists them")
+    click.echo(explain_text(info))
+
+
+def explain_text(info) -> str:
+    """What `pilotlint explain` prints for one rule (also the language server's hover)."""
+    from pilotlint.catalogue import FRAMEWORKS
+
     out = [f"{info.id} {info.name} ({info.severity})", "", info.summary, "",
            "Why it matters:", _indent(info.principle), "How to fix:", _indent(info.fix)]
     if info.controls:
@@ -69,7 +76,7 @@ def explain_command(rule_id):
             for path, text in (example.get("files") or {}).items():
                 out.append(f"  {path}:")
                 out.append(_indent(text.rstrip(), 4))
-    click.echo("\n".join(out).rstrip() + "\n")
+    return "\n".join(out).rstrip() + "\n"
 
 
 def _as_yaml(value) -> str:
@@ -91,18 +98,31 @@ def _indent(text: str, width: int = 2) -> str:
 
 @click.command("schema")
 @click.argument("kind")
-def schema_command(kind):
-    """Print the JSON Schema of a document kind (for editors).
+@click.option("--draft", type=click.Choice(["2020-12", "7"]), default="2020-12", show_default=True,
+              help="The JSON Schema version: 2020-12 (the source, used by `check`) or 7 (self-contained, "
+                   "for editors; see `pilotlint editor`).")
+def schema_command(kind, draft):
+    """Print the JSON Schema of a document kind.
 
-    KIND is one of Config, Charter, WeeklyNote, RollbackPlan, Approval, Policy. Point an
-    editor at it with a first line such as
-    `# yaml-language-server: $schema=charter.json`.
+    KIND is one of Config, Charter, WeeklyNote, RollbackPlan, Approval, Policy; with
+    --draft 7 also Document, one schema for every kind that picks the kind's schema by
+    the document's `kind:`. `pilotlint editor` writes the draft-7 files into the
+    repository and maps them for editors.
     """
     from pilotlint.documents.schema import SCHEMA_FILES, schema_for
 
     names = {k.lower(): k for k in SCHEMA_FILES}
     names.update({v.removesuffix(".json"): k for k, v in SCHEMA_FILES.items()})
+    if draft == "7":
+        names["document"] = "Document"
     key = names.get(kind.lower())
     if key is None:
-        raise UsageFailure(f"unknown kind {kind!r}; use one of: {', '.join(SCHEMA_FILES)}")
-    click.echo(json.dumps(schema_for(key), indent=2))
+        kinds = ", ".join([*SCHEMA_FILES, *(["Document"] if draft == "7" else [])])
+        raise UsageFailure(f"unknown kind {kind!r}; use one of: {kinds}")
+    if draft == "7":
+        from pilotlint.documents.editorschema import document_schema, editor_schema
+
+        schema = document_schema() if key == "Document" else editor_schema(key)
+    else:
+        schema = schema_for(key)
+    click.echo(json.dumps(schema, indent=2))

@@ -96,30 +96,7 @@ def target_paths(ws, paths: list[Path]) -> list[str]:
 
 
 def scan_targets(ws, paths: list[Path]) -> None:
-    """Index the named files and folders, then what their pilots need: the pilot's folder
-    (the first level under a configured path), and everything when the charter is not there."""
-    from pilotlint.documents.source import DIRECTORY, under
-
-    prefixes = ws.prefixes
-    targets = target_paths(ws, paths)
-    for rel in targets:
-        entry = ws.source.entry(rel)
-        if entry is None:
-            raise UsageFailure(f"{rel}: no such file or directory")
-        entries = ws.source.walk([rel]) if entry.type == DIRECTORY else [entry]
-        inside = [e for e in entries if any(under(e.path, p) for p in prefixes)]
-        outside = [e for e in entries if not any(under(e.path, p) for p in prefixes)]
-        ws.add_entries(inside, ours_by_path=True)
-        ws.add_entries(outside, ours_by_path=False)
-    wanted = {ws.slots[p].pilot for p in ws.slots if ws.slots[p].pilot}
-    folders = set()
-    for path in list(ws.slots):
-        for prefix in prefixes:
-            if prefix != "." and under(path, prefix) and path != prefix:
-                first = path[len(prefix) + 1:].split("/", 1)
-                if len(first) == 2:
-                    folders.add(f"{prefix}/{first[0]}")
-    if folders:
-        ws.add_entries(ws.source.walk(sorted(folders)), ours_by_path=True)
-    if any(not ws.charter_paths(pilot) for pilot in wanted):
-        ws.scan()
+    try:
+        ws.scan_targets(target_paths(ws, paths))
+    except KeyError as exc:
+        raise UsageFailure(f"{exc.args[0]}: no such file or directory") from None

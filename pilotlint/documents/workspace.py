@@ -89,6 +89,33 @@ class Workspace:
         entries = self.source.walk(list(prefixes) if prefixes is not None else self.prefixes)
         self.add_entries(entries, ours_by_path=True)
 
+    def scan_targets(self, targets: Iterable[str]) -> None:
+        """Index the named files and folders (repository paths), then what their pilots need:
+        each pilot's folder (the first level under a configured path), and everything when
+        a pilot's charter is not found there. Raises KeyError for a path that does not exist."""
+        from pilotlint.documents.source import DIRECTORY
+
+        prefixes = self.prefixes
+        for rel in targets:
+            entry = self.source.entry(rel)
+            if entry is None:
+                raise KeyError(rel)
+            entries = self.source.walk([rel]) if entry.type == DIRECTORY else [entry]
+            self.add_entries([e for e in entries if self.under_paths(e.path)], ours_by_path=True)
+            self.add_entries([e for e in entries if not self.under_paths(e.path)], ours_by_path=False)
+        wanted = {slot.pilot for slot in self.slots.values() if slot.pilot}
+        folders = set()
+        for path in list(self.slots):
+            for prefix in prefixes:
+                if prefix != "." and under(path, prefix) and path != prefix:
+                    first = path[len(prefix) + 1:].split("/", 1)
+                    if len(first) == 2:
+                        folders.add(f"{prefix}/{first[0]}")
+        if folders:
+            self.add_entries(self.source.walk(sorted(folders)), ours_by_path=True)
+        if any(not self.charter_paths(pilot) for pilot in wanted):
+            self.scan()
+
     def add_entries(self, entries: Iterable[Entry], *, ours_by_path: bool) -> None:
         wanted = [e for e in entries if e.path not in self.slots]
         files = []

