@@ -176,8 +176,12 @@ def append_summary(text: str) -> None:
     encoded = text.encode("utf-8")
     if len(encoded) > MAX_SUMMARY:
         text = encoded[:MAX_SUMMARY].decode("utf-8", "ignore") + "\n\n*(summary truncated at GitHub's limit)*\n"
-    with open(target, "a", encoding="utf-8") as handle:
-        handle.write(text if text.endswith("\n") else text + "\n")
+    from pilotlint.documents.write import WriteError, report as write_report
+
+    try:
+        write_report(target, text if text.endswith("\n") else text + "\n", append=True)
+    except WriteError as exc:
+        print(f"::error title=pilotlint::{escape_data(f'cannot write the job summary: {exc}')}")
 
 
 def write_outputs(values: dict[str, str]) -> None:
@@ -185,12 +189,18 @@ def write_outputs(values: dict[str, str]) -> None:
     target = _env("GITHUB_OUTPUT")
     if not target:
         return
-    with open(target, "a", encoding="utf-8") as handle:
-        for name, value in values.items():
+    from pilotlint.documents.write import WriteError, report as write_report
+
+    lines = []
+    for name, value in values.items():
+        delimiter = f"EOF_{secrets.token_hex(16)}"
+        while delimiter in value:
             delimiter = f"EOF_{secrets.token_hex(16)}"
-            while delimiter in value:
-                delimiter = f"EOF_{secrets.token_hex(16)}"
-            handle.write(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
+        lines.append(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
+    try:
+        write_report(target, "".join(lines), append=True)
+    except WriteError as exc:
+        print(f"::error title=pilotlint::{escape_data(f'cannot write the outputs: {exc}')}")
 
 
 def run() -> int:
@@ -228,11 +238,12 @@ def run() -> int:
         else:
             append_summary(check_summary(report))
         if sarif_file:
-            try:
-                Path(sarif_file).parent.mkdir(parents=True, exist_ok=True)
-                Path(sarif_file).write_text(render("sarif", report), encoding="utf-8")
-            except OSError as exc:
-                return fail(f"cannot write the SARIF file {sarif_file}: {exc.strerror}")
+            from pilotlint.documents.write import WriteError, report as write_report
+
+            try:  # never through a link the pull request commits under that name
+                write_report(sarif_file, render("sarif", report))
+            except WriteError as exc:
+                return fail(f"cannot write the SARIF file: {exc}")
         errors = sum(1 for f in report.findings if f.severity == "error")
         write_outputs({"verdict": str(data.get("verdict", "")),
                        "expansions": json.dumps(data.get("expansions") or [], ensure_ascii=False,

@@ -34,6 +34,13 @@ def _workspace(ctx, today):
 
 
 def _refuse_existing(paths: list[str], ws) -> None:
+    from pilotlint.documents.source import FILE
+
+    for path in paths:
+        entry = ws.source.entry(path)
+        if entry is not None and (entry.path != path or entry.type != FILE):
+            raise UsageFailure(f"{display(entry.path)} is a symbolic link or not a folder; pilotlint does not "
+                               "write through it (replace it with a real folder); nothing was written")
     existing = [p for p in paths if ws.source.entry(p) is not None]
     if existing:
         names = ", ".join(display(p) for p in existing)

@@ -92,16 +92,23 @@ class DecisionLog:
 
     def entries(self, head: str, *, pilot: str | None = None, since=None, until=None,
                 progress=None) -> Iterator[dict]:
-        paths = [*self.prefixes, *([self.config_rel] if self.config_rel and pilot is None else [])]
-        group: list = []
-        for commit in self.repo.iter_commits(None, head, paths, since=since, until=until, signatures=True):
-            if progress:
-                progress.tick()
-            group.append(commit)
-            if len(group) == _GROUP:
-                yield from self._group(group, pilot)
-                group = []
-        yield from self._group(group, pilot)
+        import tempfile
+        from pathlib import Path
+
+        paths = [*self.prefixes, *([self.config_rel] if self.config_rel else [])]
+        with tempfile.TemporaryDirectory(prefix="pilotlint-signers-") as tmp:
+            signers = Path(tmp) / "allowed_signers"
+            signers.write_text(_commit_signers(self.config.people), encoding="utf-8")
+            group: list = []
+            for commit in self.repo.iter_commits(None, head, paths, since=since, until=until, signatures=True,
+                                                 allowed_signers=signers):
+                if progress:
+                    progress.tick()
+                group.append(commit)
+                if len(group) == _GROUP:
+                    yield from self._group(group, pilot)
+                    group = []
+            yield from self._group(group, pilot)
 
     def _group(self, commits, pilot) -> Iterator[dict]:
         """A bounded group of commits: their blobs are read together, then each becomes an entry."""
@@ -116,7 +123,7 @@ class DecisionLog:
         from pilotlint.history.semdiff import diff_documents, effects
 
         touched = [c for c in commit.changes if self.covers(c.path)]
-        config_touched = pilot is None and any(c.path == self.config_rel for c in commit.changes)
+        config_touched = any(c.path == self.config_rel for c in commit.changes)
         if not touched and not config_touched:
             return None
         changes, approvals, problems = [], [], []
@@ -136,12 +143,12 @@ class DecisionLog:
         if config_touched:
             changes.extend(self._config_changes(commit))
         pilots = sorted({c.pilot for c in changes if c.pilot} | {a["pilot"] for a in approvals if a["pilot"]})
-        if pilot is not None:
-            if pilot not in pilots:
+        if pilot is not None:  # that pilot's changes, and the configuration's (its rules for every pilot)
+            if pilot not in pilots and not config_touched:
                 return None
-            changes = [c for c in changes if c.pilot == pilot]
-            approvals = [a for a in approvals if a["pilot"] == pilot]
-            pilots = [pilot]
+            changes = [c for c in changes if c.pilot in (pilot, None)]
+            approvals = [a for a in approvals if a["pilot"] in (pilot, None)]
+            pilots = [pilot] if pilot in pilots else []
         if not changes and not approvals and not problems:
             return None
         return {"commit": commit.sha, "date": commit.committer_date, "author_date": commit.author_date,
@@ -216,6 +223,20 @@ class DecisionLog:
             return result
         result.update(valid=judgement.valid, reason=judgement.reason, proof=judgement.proof)
         return result
+
+
+def _commit_signers(people: Mapping) -> str:
+    """An allowed-signers file for git's SSH commit signatures: each person's email with the
+    `signing_key` of the configuration (never the repository's own allowed-signers file)."""
+    from pilotlint.history.approvals import person_email, usable_key
+
+    lines = []
+    for person, entry in (people or {}).items():
+        key = usable_key(entry.get("signing_key")) if isinstance(entry, Mapping) else None
+        email = person_email(people, person)
+        if key and email and all(c not in email for c in " \t\n,\"*?!"):
+            lines.append(f'{email} namespaces="git" {key}')
+    return "".join(line + "\n" for line in lines)
 
 
 def _commit_day(commit):

@@ -331,7 +331,8 @@ class Repo:
     def iter_commits(self, base: str | None, head: str, paths: Iterable[str] | None = None,
                      since: str | None = None, until: str | None = None, *, diff_filter: str | None = None,
                      max_count: int | None = None, reverse: bool = False, merges: bool = True,
-                     signatures: bool = False, topo: bool = False) -> Iterator[Commit]:
+                     signatures: bool = False, topo: bool = False,
+                     allowed_signers: Path | None = None) -> Iterator[Commit]:
         """Commits in `base..head` (all of head's history when base is None), newest first.
 
         Streams `git log` so that memory does not grow with history. Each commit carries the
@@ -340,10 +341,12 @@ class Repo:
         that adds content of its own is attributed to the merge's author and cannot borrow
         an earlier commit's. `since`/`until` are dates (committer date). `signatures` adds
         `%G?`/`%GS` (which verifies signatures with the standard tools, never a program
-        named by the repository's configuration).
+        named by the repository's configuration), SSH signatures against `allowed_signers`
+        (a file pilotlint wrote; without one git cannot verify them and says `none`).
         """
         head = _check_sha(head)
-        args = ["log", "-z", "--raw", "--no-abbrev", "--no-renames", "--no-mailmap", "--no-relative",
+        options = ["-c", f"gpg.ssh.allowedSignersFile={allowed_signers}"] if allowed_signers else []
+        args = [*options, "log", "-z", "--raw", "--no-abbrev", "--no-renames", "--no-mailmap", "--no-relative",
                 "--no-ext-diff", "--no-textconv", "--full-history",
                 f"--format={_SIGNED_FORMAT if signatures else _LOG_FORMAT}"]
         if merges:
@@ -374,6 +377,7 @@ class Repo:
         except OSError as exc:
             raise GitError(f"cannot run git: {exc.strerror or exc}") from None
         fields = 9 if signatures else 7
+        args = list(args)
         finished = False
         try:
             tokens = _tokens(proc.stdout)
