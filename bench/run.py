@@ -1,4 +1,4 @@
-"""Benchmarks for SPEC §8, measured side by side in one run, reported as ratios.
+"""Benchmarks of the figures pilotlint promises, measured side by side in one run, reported as ratios.
 
     python bench/run.py                      # the full figures (1,000 pilots, 10,000 commits)
     python bench/run.py --write              # ... and write bench/RESULTS.md

@@ -3,48 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
-from conftest import EMAILS, TODAY, git, init_repo, keypair, run_cli
+from conftest import TODAY, git, keypair, run_cli
 from examples_runner import apply_example
+from gate_helpers import CHARTER, NORDICS, approve, commit, gate, make_repo
 from pilotlint.catalogue import catalogue
 
-CHARTER = "pilots/outbound-drafts/charter.yaml"
-NORDICS = {"charter": "scope: {regions: [DACH, Nordics]}"}
-
-
-def commit(repo: Path, message: str, who: str = "eve", date: str = "2026-11-20T10:00:00+00:00") -> str:
-    env = {"GIT_AUTHOR_NAME": who, "GIT_AUTHOR_EMAIL": EMAILS.get(who, who),
-           "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "--allow-empty", "-m", message, env=env)
-    return git(repo, "rev-parse", "HEAD")
-
-
-
-
-def make_repo(sample: Path, base: dict | None = None) -> Path:
-    """The sample (plus `base` changes) committed on main; a `pr` branch checked out."""
-    if base:
-        apply_example(sample, base)
-    init_repo(sample)
-    git(sample, "checkout", "-q", "-b", "pr")
-    return sample
-
-
-def approve(repo: Path, person: str, *args, who: str | None = None, today: str = TODAY) -> Path:
-    result = run_cli("approve", *args, "--as", person, "--today", today, cwd=repo)
-    assert result.code == 0, result
-    commit(repo, f"{person} approves", who=who or person)
-    return repo
-
-
-def gate(repo: Path, *args, today: str = TODAY):
-    result = run_cli("gate", "--base", "main", "--format", "json", "--today", today, *args, cwd=repo)
-    assert result.code in (0, 1), result
-    return result
 
 
 def rules(result) -> list[str]:
@@ -333,7 +299,7 @@ def test_the_summary_is_appended_escaped_and_bounded(repo, tmp_path):
 
 
 def test_a_long_summary_is_truncated_with_a_notice():
-    from pilotlint.cli.gate import render_summary
+    from pilotlint.report.verdict import render_summary
     from pilotlint.findings import Finding, Report
 
     findings = [Finding("PL302", "error", f"pilots/p{n}/charter.yaml", n, 1, f"p{n}", "x" * 2000 + " | <b>")

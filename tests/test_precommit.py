@@ -32,11 +32,7 @@ def test_hook_definitions():
     assert not re.search(check["files"], "README.md")
     gate = hooks["pilotlint-gate"]
     assert gate["stages"] == ["pre-push"] and gate["pass_filenames"] is False and gate["always_run"] is True
-    assert "gate --base @{upstream}" in gate["entry"]
-
-
-def _gate_available() -> bool:
-    return (REPO / "pilotlint" / "commands" / "gate.py").is_file()
+    assert gate["entry"] == "pilotlint gate"   # the base: upstream, or what a first push merges into
 
 
 @pytest.fixture(scope="module")
@@ -187,7 +183,6 @@ def pushed(governance, tmp_path) -> Path:
     return work
 
 
-@pytest.mark.skipif(not _gate_available(), reason="the gate command is not there yet")
 def test_pre_push_gate_blocks_an_unapproved_expansion(pre_commit, hook_repo, pushed):
     charter = pushed / CHARTER
     charter.write_text(charter.read_text().replace("regions: [DACH]", "regions: [DACH, Nordics]", 1))
@@ -197,7 +192,6 @@ def test_pre_push_gate_blocks_an_unapproved_expansion(pre_commit, hook_repo, pus
     assert re.search(r"pilotlint gate\.+Failed", proc.stdout)
 
 
-@pytest.mark.skipif(not _gate_available(), reason="the gate command is not there yet")
 def test_pre_push_gate_passes_a_neutral_change(pre_commit, hook_repo, pushed):
     note = pushed / NOTE
     note.write_text(note.read_text().replace("severity: low", "severity: medium", 1))
@@ -206,7 +200,6 @@ def test_pre_push_gate_passes_a_neutral_change(pre_commit, hook_repo, pushed):
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-@pytest.mark.skipif(not _gate_available(), reason="the gate command is not there yet")
 def test_pre_push_gate_base_as_an_argument(pre_commit, hook_repo, pushed):
     """`args: [--base, REF]` overrides the upstream default (the last --base wins)."""
     path, sha = hook_repo
@@ -218,3 +211,54 @@ def test_pre_push_gate_base_as_an_argument(pre_commit, hook_repo, pushed):
     git(pushed, "commit", "-q", "-m", "hooks")
     proc = run_pre_commit(pre_commit, pushed, "run", "pilotlint-gate", "--hook-stage", "pre-push", "--all-files")
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.fixture
+def installed_hooks(pre_commit, hook_repo, governance, tmp_path) -> Path:
+    """A clone of the governance repository with the gate installed as a real pre-push hook
+    (`pre-commit install`), pushing to a bare remote."""
+    remote = tmp_path / "origin.git"
+    git(tmp_path, "clone", "-q", "--bare", str(governance), str(remote))
+    work = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(remote), str(work))
+    path, sha = hook_repo
+    (work / ".pre-commit-config.yaml").write_text(yaml.safe_dump({"repos": [{
+        "repo": str(path), "rev": sha, "hooks": [{"id": "pilotlint-gate"}]}]}))
+    git(work, "add", "-A")
+    git(work, "commit", "-q", "-m", "hooks")
+    git(work, "push", "-q", "origin", "main")
+    proc = run_pre_commit(pre_commit, work, "install", "--hook-type", "pre-push")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return work
+
+
+def _push(pre_commit, work: Path, *args) -> subprocess.CompletedProcess:
+    exe, home = pre_commit
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "PRE_COMMIT", "PYTHONPATH"))},
+           "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never", "GIT_CONFIG_GLOBAL": os.devnull}
+    return subprocess.run(["git", "push", *args], cwd=work, env=env, capture_output=True, text=True, timeout=900)
+
+
+def test_the_first_push_of_a_new_branch_is_gated_against_the_default_branch(pre_commit, installed_hooks):
+    """`git push -u origin my-branch` with no upstream yet: gated, never refused for lack of one."""
+    work = installed_hooks
+    git(work, "checkout", "-q", "-b", "widen")
+    charter = work / CHARTER
+    charter.write_text(charter.read_text().replace("regions: [DACH]", "regions: [DACH, Nordics]", 1))
+    git(work, "commit", "-q", "-am", "Add the Nordics")
+    proc = _push(pre_commit, work, "-u", "origin", "widen")
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0 and "PL801" in output, output          # blocked by the gate itself
+    assert "unknown ref" not in output and "@{upstream}" not in output
+    assert "widen" not in git(work, "ls-remote", "--heads", "origin")
+
+
+def test_the_first_push_of_a_harmless_branch_goes_through(pre_commit, installed_hooks):
+    work = installed_hooks
+    git(work, "checkout", "-q", "-b", "wording")
+    note = work / NOTE
+    note.write_text(note.read_text().replace("severity: low", "severity: medium", 1))
+    git(work, "commit", "-q", "-am", "W47: a risk is medium")
+    proc = _push(pre_commit, work, "-u", "origin", "wording")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "wording" in git(work, "ls-remote", "--heads", "origin")

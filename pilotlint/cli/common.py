@@ -94,6 +94,10 @@ def open_workspace(ctx: click.Context, start: Path, today: date, *, use_git: boo
         history = _history(root, config)
     ws = Workspace(source, config, today, history=history)
     ws.problems.extend(problems)
+    if "<fill" in str(config.data or ""):
+        from pilotlint.rules.placeholders import config_placeholders
+
+        ws.problems.extend(config_placeholders(config))
     ws.root = root
     return ws
 

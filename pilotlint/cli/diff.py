@@ -39,7 +39,7 @@ def diff_command(ctx, base, head, fmt, output, pilots):
 
     Documents are read from git at each commit, not from the work tree; the configuration
     at HEAD says where they are. Every change is labelled expansion, contraction or
-    neutral (SPEC §3); changes of fields that are not gated are listed as neutral.
+    neutral (docs/gate.md lists how each change is classified); changes of fields that are not gated are listed as neutral.
     Exit 0, or 2 when a ref does not exist or git cannot be read.
     """
     from datetime import date
@@ -63,6 +63,10 @@ def diff_command(ctx, base, head, fmt, output, pilots):
     finally:
         repo.close()
     if pilots:
+        known = set(rng.base.by_pilot) | set(rng.head.by_pilot)
+        strangers = [p for p in pilots if p not in known]
+        if strangers:
+            raise UsageFailure(f"no pilot `{strangers[0]}` at either ref; pilots: {', '.join(sorted(known)) or 'none'}")
         changes = [c for c in changes if c.pilot in pilots]
     if fmt == "json":
         text = json.dumps({"version": 1, "base": base_sha, "head": head_sha,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -10,8 +11,6 @@ from pilotlint.cli.check import report_options
 from pilotlint.cli.common import (UsageFailure, append_output, default_format, split_ids, use_color,
                                   write_output)
 
-SUMMARY_LIMIT = 1_000_000        # GitHub's job summary takes at most 1 MiB per step
-SUMMARY_ROWS = 200               # findings listed before the rest is summarised
 
 
 @click.command("gate")
@@ -54,7 +53,8 @@ def gate_command(ctx, paths, base, head, fmt, output, select, ignore, fail_on, s
         repo = Repo.open(Path.cwd())
         # refs become commit ids before anything else uses them
         base_sha = repo.resolve(base) if base else default_base(repo)
-        head_sha = repo.resolve(head)
+        pushing = os.environ.get("PRE_COMMIT_TO_REF", "") if head == "HEAD" and not base else ""
+        head_sha = repo.resolve(pushing if pushing.strip("0") else head)
         repo.require_full_history(base_sha)
     except GitError as exc:
         raise UsageFailure(str(exc)) from None
@@ -76,18 +76,26 @@ def gate_command(ctx, paths, base, head, fmt, output, select, ignore, fail_on, s
     report.show_suppressed = show_suppressed
     fmt = fmt or default_format()
     if summary_file:
+        from pilotlint.report.verdict import render_summary
+
         append_output(render_summary(report, base_sha, head_sha), summary_file)
     write_output(render(fmt, report, color=use_color(output) and fmt == "text"), output)
     ctx.exit(1 if report.failed else 0)
 
 
 def default_base(repo) -> str:
-    """What the branch will merge into: its upstream, else the remote's default branch."""
+    """What the pushed commits will merge into: the branch's upstream; on a first push, the
+    remote branch pre-commit names for a pre-push hook (when it exists already), else the
+    remote's default branch. Never refused for lack of an upstream."""
     from pilotlint.history.git import GitError
 
     if repo.ref_exists("@{upstream}"):
         return repo.resolve("@{upstream}")
-    for remote in ("origin", "upstream"):
+    pushed_over = os.environ.get("PRE_COMMIT_FROM_REF", "")
+    if pushed_over and pushed_over.strip("0") and repo.ref_exists(pushed_over):
+        return repo.resolve(pushed_over)
+    named = os.environ.get("PRE_COMMIT_REMOTE_NAME", "")
+    for remote in ([named] if named else []) + ["origin", "upstream"]:
         branch = repo.default_branch(remote)
         if branch and repo.ref_exists(branch):
             return repo.resolve(branch)
@@ -101,7 +109,6 @@ def default_base(repo) -> str:
 def config_path(ctx, root: Path) -> str:
     """The repository path of the configuration, as --config names it (taken as written,
     never resolved through the work tree) or `.pilotlint.yaml` at the root."""
-    import os
 
     from pilotlint.documents.config import CONFIG_NAME
 
@@ -129,59 +136,3 @@ def _pilots_under(ws, rels: list[str]) -> set[str]:
         if slot.pilot and any(under(path, rel) for rel in rels):
             out.add(slot.pilot)
     return out
-
-
-def render_summary(report, base_sha: str, head_sha: str, *, limit: int = SUMMARY_LIMIT,
-                   rows: int = SUMMARY_ROWS) -> str:
-    """The Markdown verdict for a job summary: escaped document text, under `limit` bytes."""
-    import json
-
-    from pilotlint.findings import counts
-    from pilotlint.report.markdown import md, md_code
-
-    total = counts(report.findings)
-    blocked = report.failed
-    lines = [f"## pilotlint gate: {'❌ blocked' if blocked else '✅ passed'}", "",
-             f"Range {md_code(base_sha[:12])}..{md_code(head_sha[:12])}: {total['errors']} errors, "
-             f"{total['warnings']} warnings, {len(report.expansions or [])} expansions, "
-             f"{len(report.suppressed)} suppressed, {report.files} files checked.", ""]
-    if report.expansions:
-        lines += ["### Expansions", "", "| pilot | field | change | from | to |", "|---|---|---|---|---|"]
-        for e in report.expansions[:rows]:
-            lines.append(f"| {md_code(e['pilot'])} | {md_code(e['field'] or '(new charter)')} | {md(e['change'])} | "
-                         f"{md(_short(json.dumps(e.get('from'), ensure_ascii=False)))} | "
-                         f"{md(_short(json.dumps(e.get('to'), ensure_ascii=False)))} |")
-        if len(report.expansions) > rows:
-            lines.append(f"\n_{len(report.expansions) - rows} more expansions are not listed here; see the JSON "
-                         "output._")
-        lines.append("")
-    if report.findings:
-        lines += ["### Findings", "", "| rule | severity | where | message |", "|---|---|---|---|"]
-        size = sum(len(line.encode("utf-8")) + 1 for line in lines)
-        shown = 0
-        notice_room = 400
-        for f in report.findings:
-            row = (f"| {md_code(f.rule)} | {md(f.severity)} | {md_code(f'{f.path}:{f.line}')} | "
-                   f"{md(_short(f.message, 1000))} |")
-            cost = len(row.encode("utf-8")) + 1
-            if shown >= rows or size + cost + notice_room > limit:
-                break
-            lines.append(row)
-            size += cost
-            shown += 1
-        if shown < len(report.findings):
-            lines.append("")
-            lines.append(f"_{len(report.findings) - shown} more findings are not shown here (the job summary is "
-                         "kept under GitHub's 1 MiB limit); see the job log, or the JSON or SARIF output._")
-        lines.append("")
-    elif not blocked:
-        lines += ["No findings.", ""]
-    text = "\n".join(lines) + "\n"
-    encoded = text.encode("utf-8")
-    if len(encoded) > limit:  # cannot happen with the budget above; never exceed the limit anyway
-        text = encoded[:limit - 200].decode("utf-8", "ignore") + "\n\n_The summary was cut at 1 MiB._\n"
-    return text
-
-
-def _short(text: str, limit: int = 200) -> str:
-    return text if len(text) <= limit else text[:limit - 3] + "..."

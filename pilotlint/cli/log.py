@@ -1,4 +1,4 @@
-"""`pilotlint log [PILOT]`: the decision log from git history (SPEC §3, §5).
+"""`pilotlint log [PILOT]`: the decision log from git history (docs/git.md).
 
 Every commit that touches a pilot document is an entry: when (committer date), who (the
 raw author, and whether the commit's signature verifies), what changed (the semantic
@@ -55,6 +55,12 @@ def log_command(ctx, pilot, since, until, fmt, output):
 
     ws = open_workspace(ctx, Path.cwd(), date.today(), use_git=False)
     config = ws.config
+    if pilot is not None:
+        from pilotlint.cli.summary import unknown_pilot
+
+        ws.scan()
+        if pilot not in ws.by_pilot:
+            raise unknown_pilot(pilot, ws)
     repo = open_repo(ws.root)
     try:
         head = repo.resolve("HEAD")

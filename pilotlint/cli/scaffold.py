@@ -106,6 +106,13 @@ def init_command(ctx, pilot, owner, today):
     week = iso_week(today)
     files = {f"{folder}/charter.yaml": "charter.yaml.j2", f"{folder}/rollback.yaml": "rollback.yaml.j2",
              f"{folder}/notes/{week}.yaml": "note.yaml.j2"}
+    starter = config.rel is None
+    if starter:  # a repository's first pilot: the people and rules have to live somewhere
+        if owner is None:
+            raise UsageFailure("this repository has no .pilotlint.yaml yet, so pilotlint does not know the "
+                               f"people: name the owner, e.g. `pilotlint init {pilot} --owner oleg`, and a starter "
+                               ".pilotlint.yaml is written with them")
+        files = {".pilotlint.yaml": "config.yaml.j2", **files}
     _refuse_existing(list(files), ws)
     context = {"pilot": pilot, "owner": owner, "today": today.isoformat(), "week": week,
                "start": today.isoformat(), "review_on": (today + timedelta(days=75)).isoformat(),
@@ -115,8 +122,12 @@ def init_command(ctx, pilot, owner, today):
     _write_new(texts, ws)
     for path in texts:
         click.echo(f"created {display(path)}")
-    click.echo(f"next: fill in the {_count_placeholders(texts.values())} \"<fill: ...>\" values; "
-               "`pilotlint check` names each one (PL009)")
+    first = [text for path, text in texts.items() if not path.endswith(("rollback.yaml", f"{week}.yaml"))]
+    later = [text for path, text in texts.items() if path.endswith(("rollback.yaml", f"{week}.yaml"))]
+    click.echo(f"next: fill in the {_count_placeholders(first)} \"<fill: ...>\" values of "
+               f"{'.pilotlint.yaml and ' if starter else ''}the charter; `pilotlint check` names each one (PL009). "
+               f"The rollback plan and the note ({_count_placeholders(later)} more) are needed before the pilot goes "
+               "active: until then check lists them as infos.")
 
 
 @click.command("note")

@@ -1,4 +1,4 @@
-"""`pilotlint summary PILOT`: the one-page Markdown handoff summary (SPEC §6)."""
+"""`pilotlint summary PILOT`: the one-page Markdown handoff summary (docs/summary.md)."""
 
 from __future__ import annotations
 

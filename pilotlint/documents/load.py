@@ -99,12 +99,13 @@ def _short(text: str) -> str:
 
 
 class LDict(dict):
-    """A mapping that remembers where each key and value was written (see `locate`).
+    """A mapping that remembers where each key and value was written (see `locate`), and
+    whether it was written in flow style (`{a: 1, b: 2}`: a comma there ends a value).
 
     Positions are packed into one int per key (`_pack`): a 1,000-pilot repository holds
     over a million of them, and tuples of four ints cost three times the memory."""
 
-    __slots__ = ("line", "column", "pos")
+    __slots__ = ("line", "column", "pos", "flow")
 
 
 class LList(list):
@@ -181,6 +182,19 @@ def _prescan(text: str, limits: dict) -> None:
         return
 
 
+def _explained(message: str, text: str, line: int, column: int) -> str:
+    """libyaml's words, with what the person editing the file should do about them."""
+    lines = text.split("\n")
+    here = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "\t" in here[:column] and not here[:here.find("\t")].strip(" ") or "tab character" in message:
+        return (f"line {line} is indented with a tab, and YAML indents with spaces only: replace the tab with "
+                f"spaces (invalid YAML: {message})")
+    if "mapping values are not allowed" in message and here.count(": ") > 1:
+        return (f"line {line} has a second `: ` in a value: a value that contains `: ` (or starts with `[`, `{{`, "
+                f"`*`, `&`) needs quotes, e.g. `question: \"Add the Nordics: yes or no?\"` (invalid YAML: {message})")
+    return f"invalid YAML: {message}"
+
+
 # libyaml 0.2.6 (bundled with PyYAML 6.0.4) stops at 1,000 levels with its own error; the
 # scanner reads ahead of the event stream, so that error can come before our count sees
 # the levels. It is the same finding as ours: too deep, never a syntax error.
@@ -217,8 +231,8 @@ def load_text(text: str, limits: dict = DEFAULT_LIMITS, *, positions: bool = Tru
         _depth_error(exc, limits)
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-        raise LoadError("PL001", f"invalid YAML: {message}", mark.line + 1 if mark else 1,
-                        mark.column + 1 if mark else 1) from None
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise LoadError("PL001", _explained(message, text, line, column), line, column) from None
     except yaml.YAMLError as exc:  # reader errors (control characters) carry no mark
         raise LoadError("PL001", f"invalid YAML: {exc}") from None
     except RecursionError:
@@ -374,6 +388,7 @@ class _Builder:
         out = LDict()
         mark = node.start_mark
         out.line, out.column = mark.line + 1, mark.column + 1
+        out.flow = bool(node.flow_style)
         out.pos = pos = {}
         merged: list = []
         build, scalar, depth = self.build, self.scalar, depth + 1

@@ -1,4 +1,4 @@
-"""Organisation policies (SPEC §4.2): rules as data, without Python.
+"""Organisation policies (README: Organisation policies): rules as data, without Python.
 
 Each file named in `rules.extra` is a `kind: Policy` document; each of its rules applies a
 JSON Schema (`require`) to the documents it `match`es. A finding carries the policy's id,

@@ -123,9 +123,15 @@ def _explain(error, data) -> list[SchemaError]:
             if key in known or any(p.search(key) for p in patterns):
                 continue
             line, column = locate(data, path + (key,), key=True)
+            where = f" in `{name}`" if path else ""
+            if value[key] is None and getattr(value, "flow", False):  # `{question: Add it, November?}`
+                out.append(SchemaError(path + (key,), f"`{key}` reads as a key{where}, but it looks like the end of "
+                                       "a value cut at a comma: inside `{...}` a comma ends the value, so a value "
+                                       f"with a comma needs quotes, e.g. `question: \"Add the Nordics, {key}\"`",
+                                       line, column))
+                continue
             guess = difflib.get_close_matches(key, known, n=1)
             hint = f"did you mean `{guess[0]}`?" if guess else f"known keys: {', '.join(known)}"
-            where = f" in `{name}`" if path else ""
             out.append(SchemaError(path + (key,), f"unknown key `{key}`{where}; {hint} (keys starting "
                                    "with `x-` are free for your own use)", line, column))
         return out
@@ -137,7 +143,10 @@ def _explain(error, data) -> list[SchemaError]:
         message = f"`{name}` should be {words}, not {_describe(value)}"
     elif validator == "enum":
         choices = ", ".join(str(c) for c in error.validator_value)
-        message = f"`{name}` must be one of: {choices} (found `{value}`)"
+        guess = difflib.get_close_matches(str(value), [str(c) for c in error.validator_value], n=1) \
+            if isinstance(value, str) else []
+        hint = f"; did you mean `{guess[0]}`?" if guess else ""
+        message = f"`{name}` must be one of: {choices} (found `{value}`){hint}"
     elif validator == "not" and path and path[-1] == "pilot":
         message = "leave `pilot:` out of an approval of the configuration (`target: config`)"
     elif validator == "const":

@@ -73,6 +73,7 @@ class Workspace:
         self.slots: dict[str, Slot] = {}
         self.by_pilot: dict[str, list[str]] = {}
         self.unowned: list[str] = []  # our documents that name no pilot
+        self.unknown_kind: set[str] = set()  # pilots with a document of a kind nobody knows (PL003 says so)
         self.files = 0
         self._cache = cache             # parses by blob id, shared by the two sides of a gate
         self._pilots: dict[str, Pilot] = {}
@@ -196,11 +197,17 @@ class Workspace:
                 self._problem("PL003", entry.path, f"`apiVersion: {api}` is not known to this pilotlint; use "
                               f"`{API_VERSION}`", line, column, slot.pilot)
             if kind not in KINDS:
+                import difflib
+
                 line, column = doc.at(("kind",))
                 wanted = ", ".join(PILOT_KINDS)
-                self._problem("PL003", entry.path, f"`kind: {kind}` is not a pilot document kind; use one of: "
-                              f"{wanted}" if kind is not None else f"the document has no `kind`; add one of: "
-                              f"{wanted}", line, column, slot.pilot)
+                guess = difflib.get_close_matches(str(kind), PILOT_KINDS, n=1) if kind is not None else []
+                hint = f"did you mean `{guess[0]}`?" if guess else f"use one of: {wanted}"
+                if slot.pilot:
+                    self.unknown_kind.add(slot.pilot)
+                self._problem("PL003", entry.path, f"`kind: {kind}` is not a pilot document kind; {hint} (the "
+                              "document is not checked until its kind is known)" if kind is not None else
+                              f"the document has no `kind`; add one of: {wanted}", line, column, slot.pilot)
 
     def _group(self) -> None:
         self.by_pilot, self.unowned = {}, []

@@ -1,4 +1,4 @@
-"""The three control checks before a pilot widens (SPEC §1.9, the playbook's "quick checks").
+"""The three control checks before a pilot widens (the playbook's "quick checks").
 
 1. **One person can stop it today** — one owner holding `pause`, and a rollback plan that
    names one decision maker and what is switched off first.
@@ -208,7 +208,7 @@ def _old_process(rollback: Mapping | None, today: date, max_age, people: Mapping
     if drill is None:
         problems.append("no passed rollback drill")
     elif not state.fresh:
-        problems.append(f"the last passed drill ({drill.isoformat()}) is {state.age} days old, "
+        problems.append(f"the last passed drill ({drill.isoformat()}) is {plural(state.age, 'day')} old, "
                         f"more than {max_age:g}")
     good = "old workflow ready"
     if workflow is not None and isinstance(workflow.get("owner"), str):

@@ -12,7 +12,7 @@ is treated as missing, never raised on.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, Iterable, Literal, Mapping, Sequence
 
 from pilotlint.documents.values import add_days, is_number, parse_date, week_start  # noqa: F401 (shared readers)
@@ -88,7 +88,7 @@ def levels(charter_data: Any, note_data: Any) -> dict[str, Level | None]:
 
 
 def verdict(charter_data: Any, latest_note_data: Any) -> Verdict:
-    """The scorecard's call for the latest note (SPEC §4.1 "Scorecard verdict").
+    """The scorecard's call for the latest note (every metric at success: expand; any at stop: stop; else fix).
 
     Every scorecard metric at success: `expand`; any metric at stop: `stop`; otherwise
     `fix` (a metric that is missing from the note, or cannot be judged, is not at

@@ -29,7 +29,7 @@ from pilotlint.documents.source import FILE, GitTree, display, normalise
 from pilotlint.documents.values import text
 from pilotlint.documents.workspace import OURS, Workspace
 from pilotlint.history import approvals as appr
-from pilotlint.history.git import Commit, GitError, Repo
+from pilotlint.history.git import Commit, Repo
 from pilotlint.history.semdiff import CONTRACTION, EXPANSION, Change, diff_documents
 
 

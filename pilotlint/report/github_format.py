@@ -3,6 +3,7 @@ can never issue a command of its own."""
 
 from __future__ import annotations
 
+from pilotlint.documents.values import plural
 from pilotlint.findings import counts
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
@@ -31,6 +32,6 @@ def render(report, *, color: bool = False) -> str:
         lines.append(f"::warning::{len(report.findings) - MAX_ANNOTATIONS} more findings are not annotated; "
                      "see the JSON or SARIF output")
     total = counts(report.findings)
-    lines.append(f"pilotlint {report.command}: {report.verdict} ({total['errors']} errors, "
+    lines.append(f"pilotlint {report.command}: {report.verdict} ({plural(total['errors'], 'error')}, "
                  f"{total['warnings']} warnings in {report.files} files)")
     return "\n".join(lines) + "\n"

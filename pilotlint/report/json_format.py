@@ -1,4 +1,4 @@
-"""The stable JSON output of SPEC §5: fields are added, never renamed."""
+"""The stable JSON output of `check` and `gate`: fields are added, never renamed."""
 
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
+from pilotlint.documents.values import plural
 from pilotlint.findings import counts
 
 
@@ -25,7 +26,8 @@ def render(report, *, color: bool = False) -> str:
             ET.SubElement(case, "failure", type=f.rule, message=_xml_safe(f.message)).text = _xml_safe(text)
         else:
             ET.SubElement(case, "skipped", message=_xml_safe(f"{f.severity}: {f.message}"))
-    ET.SubElement(suite, "system-out").text = (f"{total['errors']} errors, {total['warnings']} warnings, "
+    ET.SubElement(suite, "system-out").text = (f"{plural(total['errors'], 'error')}, "
+                                               f"{plural(total['warnings'], 'warning')}, "
                                                f"{len(report.suppressed)} suppressed")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
 

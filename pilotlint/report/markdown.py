@@ -119,6 +119,24 @@ def md_code(value) -> str:
     return f"{fence}{pad}{text.replace('|', chr(92) + '|')}{pad}{fence}"
 
 
+def md_message(value) -> str:
+    """A message of pilotlint's own that marks names as code (`pause`, `owner: oleg`): the
+    marked parts become code spans, the rest is escaped like any text. A stray backtick
+    (an odd count) is text."""
+    text = _plain(value)
+    parts = text.split("`")
+    if len(parts) % 2 == 0:
+        return md(text)
+    out = []
+    for index, part in enumerate(parts):
+        if index % 2:
+            out.append(md_code(part))
+        else:  # md() trims the ends; the spaces around a code span are the sentence's
+            lead, trail = len(part) - len(part.lstrip(" ")), len(part) - len(part.rstrip(" "))
+            out.append(" " * lead + md(part) + " " * trail if part.strip() else part)
+    return "".join(out)
+
+
 _MERMAID_UNSAFE = re.compile(r"[^A-Za-z0-9 .,:/+\-]")
 
 

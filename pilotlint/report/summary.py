@@ -1,4 +1,4 @@
-"""The one-page handoff summary (SPEC §6): the facts, gathered; the template presents them.
+"""The one-page handoff summary: the facts, gathered; the template presents them.
 
 `summary_context(...)` returns plain values (text, numbers, dates, lists, dicts) straight
 from the documents — *unescaped*. The Markdown template escapes every value on output
@@ -111,6 +111,8 @@ def summary_context(pilot: Pilot, ws: Workspace, findings: list[Finding], suppre
         "latest_week": note.get("week") if note else None,
         "use_case": _text(get("use_case")),
         "owner": name(get("owner")) if isinstance(get("owner"), str) else None,
+        "scope": _scope(get("scope")),
+        "approval": _approval(pilot, ws, name),
         "authority": authority,
         "reviewers": reviewers,
         "budget": {
@@ -139,6 +141,24 @@ def summary_context(pilot: Pilot, ws: Workspace, findings: list[Finding], suppre
         "log": (log_entries or [])[:MAX_LOG_ENTRIES] if log_entries is not None else None,
         "findings": _findings(findings, suppressed),
     }
+
+
+def _scope(scope) -> dict:
+    """Teams, regions, channels, human review and the capabilities switched on or off."""
+    scope = _map(scope)
+    lists = {key: [str(v) for v in _list(scope.get(key)) if isinstance(v, str)] for key in ("teams", "regions", "channels")}
+    capabilities = _map(scope.get("capabilities"))
+    return {**lists, "unrestricted": [k for k in ("teams", "regions", "channels") if k not in scope],
+            "human_review": _text(scope.get("human_review")),
+            "on": [str(k) for k, v in capabilities.items() if v is True],
+            "off": [str(k) for k, v in capabilities.items() if v is False]}
+
+
+def _approval(pilot: Pilot, ws: Workspace, name) -> dict:
+    from pilotlint.rules.approvals import approval_status
+
+    status = approval_status(pilot, ws)
+    return {**status, "by": name(status["by"]) if status["by"] else None}
 
 
 def _pct(part, whole) -> int | None:
@@ -344,5 +364,14 @@ def _findings(findings: list[Finding], suppressed: list[Finding]) -> dict:
 
 
 def _short(text: str, width: int) -> str:
+    """At most `width` characters, cut at a word (never in the middle of one)."""
     text = " ".join(str(text).split())
-    return text if len(text) <= width else text[:width - 1] + "…"
+    if len(text) <= width:
+        return text
+    cut = text[:width - 1]
+    space = cut.rfind(" ")
+    if space > width // 2:
+        cut = cut[:space]
+    if cut.count("`") % 2:  # never leave a code span open
+        cut = cut[:cut.rfind("`")].rstrip()
+    return cut.rstrip(" ,;:") + " …"

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from pilotlint.report.markdown import md, md_code, mermaid_label
+from pilotlint.report.markdown import md, md_code, md_message, mermaid_label
 from pilotlint.resources import data_dir
 
 
@@ -83,6 +83,7 @@ def markdown_environment(template_file: Path | None = None):
     env.filters.update({
         "md": lambda v: Markup(md(v)),
         "code": lambda v: Markup(md_code(v)),
+        "message": lambda v: Markup(md_message(v)),
         "num": lambda v, digits=2: Markup(number(v, digits)),
         "mlabel": lambda v: Markup(mermaid_label(v)),
         "mstrings": _mermaid_strings,

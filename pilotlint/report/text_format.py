@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pilotlint.documents.values import plural
 from pilotlint.findings import counts
 
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
@@ -36,11 +37,12 @@ def render(report, *, color: bool = False) -> str:
             lines.append(f"  {clean(e['pilot'])}: {clean(e['field'])} {e['change']}"
                          f" ({clean(_short(e.get('from')))} -> {clean(_short(e.get('to')))})")
     total = counts(report.findings)
-    files = f"{report.files} file{'s' if report.files != 1 else ''}"
+    files = plural(report.files, "file")
     suppressed = f", {len(report.suppressed)} suppressed" if report.suppressed else ""
     if report.findings:
-        summary = (f"{total['errors']} error{'s' if total['errors'] != 1 else ''}, {total['warnings']} "
-                   f"warning{'s' if total['warnings'] != 1 else ''} in {files}{suppressed}")
+        infos = f", {plural(total['infos'], 'info')}" if total["infos"] else ""
+        summary = (f"{plural(total['errors'], 'error')}, {plural(total['warnings'], 'warning')}{infos} in "
+                   f"{files}{suppressed}")
     else:
         summary = f"All checks passed ({files}{suppressed})"
     if report.command == "gate":

@@ -38,6 +38,8 @@ def _how(pilot_id: str, owner: str | None, ws: Workspace) -> str:
     """What to run: only ever with a person id the configuration knows."""
     signed = ws.config.gate.get("require_signed")
     sign = "with --sign KEYFILE (gate.require_signed is on)" if signed else "(or sign it with --sign KEYFILE)"
+    if owner and "<fill" in owner:
+        return "fill in `owner:` first; then the owner approves with `pilotlint approve PILOT --as OWNER`"
     if owner and ws.config.knows_people() and owner in ws.config.people:
         return f"run `pilotlint approve {pilot_id} --as {owner}` and commit the file as {owner} {sign}"
     if owner and ws.config.knows_people():
@@ -151,6 +153,37 @@ def approval_identity(pilot: Pilot, ws: Workspace):
             reason = reason.split("; unproven identity:")[0]
         yield Hit(decision.doc, ("approver",), f"this approval matches the charter as it stands but does not "
                   f"count: {reason}")
+
+
+def approval_status(pilot: Pilot, ws: Workspace) -> dict:
+    """Whether the charter as it stands is approved, for people who will not open YAML:
+    `state` approved | not approved | stale | rejected | unknown (no history to see an
+    approval proven by its commit's author), and by whom, on which day, signed or not."""
+    charter = pilot.charter
+    if charter is None:
+        return {"state": "unknown", "by": None, "on": None, "signed": False, "path": None, "reason": None}
+    book = _book(pilot, ws)
+    judge_one = _judge(book, ws)
+    result = appr.verdict(book.allowed, book.decisions, judge_one, ws.today)
+    winner = result.winner
+    if result.approved:
+        decision = winner.decision
+        return {"state": "approved", "by": decision.approver, "on": decision.on.isoformat() if decision.on else None,
+                "signed": winner.proof == "signature", "path": decision.doc.shown, "reason": None}
+    judged = [judge_one(d) for d in book.decisions]
+    if winner is not None and winner.decision.rejects:
+        state = "rejected"
+    elif ws.history is None and any(j.current and "identity" in j.problems for j in judged):
+        state = "unknown"
+    elif judged and not any(j.current for j in judged):
+        state = "stale"
+    else:
+        state = "not approved"
+    latest = max(book.decisions, key=lambda d: d.order) if book.decisions else None
+    return {"state": state, "by": latest.approver if latest else None,
+            "on": latest.on.isoformat() if latest and latest.on else None,
+            "signed": bool(latest and latest.data.get("signature")), "path": latest.doc.shown if latest else None,
+            "reason": result.why if state != "stale" else "the gated fields changed after the last approval"}
 
 
 # -- the gate ------------------------------------------------------------------------------

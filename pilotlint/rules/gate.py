@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from pilotlint.documents.values import parse_date, yaml_text
+from pilotlint.documents.values import parse_date, plural, yaml_text
 from pilotlint.documents.vocab import FREEZE_FIELDS
 from pilotlint.governance.controls import control_checks, drill_max_age, drill_state
 from pilotlint.governance.scorecard import current_notes, verdict
@@ -84,7 +84,7 @@ def expansion_no_drill(delta, rng):
     if state.fresh:
         return
     target = pilot.rollback or pilot.charter
-    last = f"; the last passed drill is from {state.last.isoformat()}, {state.age} days ago" if state.last else ""
+    last = f"; the last passed drill is from {state.last.isoformat()}, {plural(state.age, 'day')} ago" if state.last else ""
     yield Hit(target, ("drills",) if pilot.rollback else ("rollback",),
               f"{delta.id} widens but no rollback drill passed within {max_age:g} days of "
               f"{rng.today.isoformat()} (gate.drill_max_age_days){last}; run a drill and record it under "

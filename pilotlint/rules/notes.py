@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from pilotlint.rules import Hit, rule
 from pilotlint.documents.model import Pilot

@@ -6,7 +6,6 @@ import re
 
 from pilotlint.documents.values import is_number
 from pilotlint.documents.values import text as person_text  # a single non-empty person id
-from pilotlint.documents.vocab import authorities
 from pilotlint.rules import Hit, rule
 from pilotlint.documents.model import Pilot
 from pilotlint.documents.workspace import Workspace

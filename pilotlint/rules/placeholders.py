@@ -50,13 +50,20 @@ def iter_placeholders(data, path: tuple = ()):
 
 @rule("PL009")
 def unfilled_placeholder(pilot: Pilot, ws: Workspace):
+    # A proposed pilot is asked first for what a proposed pilot needs: its charter. The
+    # rollback plan and notes `init` writes are to be filled in before it goes active;
+    # until then their markers are infos, and errors from the day its status moves on.
+    later = pilot.status in (None, "proposed") and pilot.charter is not None
     for doc in pilot.documents:
         if not doc.placeholders:  # one substring search at read time spares walking every value
             continue
+        info = later and doc.kind in ("RollbackPlan", "WeeklyNote")
         for path, text in iter_placeholders(doc.data):
             what = MARKER.search(text).group()[len("<fill"):-1].lstrip(":").strip()
             yield Hit(doc, path, f"`{field_path(path)}` is still to be filled in: {what or 'its value'} "
-                      "(replace the quoted `<fill: ...>` marker)")
+                      "(replace the quoted `<fill: ...>` marker" + ("; needed before the pilot goes active)"
+                                                                    if info else ")"),
+                      severity="info" if info else None)
 
 
 def mask(findings: list, docs=(), unsuppressible=("PL8", "PL9")) -> list:
@@ -91,3 +98,21 @@ def mask(findings: list, docs=(), unsuppressible=("PL8", "PL9")) -> list:
 
     return [f for f in findings if f.rule == "PL009" or rule_matches(f.rule, unsuppressible)
             or not about_placeholder(f)]
+
+
+def config_placeholders(config) -> list:
+    """PL009 for the configuration itself (`init` writes a starter one with markers)."""
+    from pilotlint.documents.load import locate
+    from pilotlint.documents.source import display
+    from pilotlint.findings import Finding
+
+    if config.rel is None or not isinstance(config.data, dict):
+        return []
+    out = []
+    for path, text in iter_placeholders(config.data):
+        what = MARKER.search(text).group()[len("<fill"):-1].lstrip(":").strip()
+        line, column = locate(config.data, path)
+        out.append(Finding("PL009", "error", display(config.rel), line, column, None,
+                           f"`{field_path(path)}` is still to be filled in: {what or 'its value'} "
+                           "(replace the quoted `<fill: ...>` marker)"))
+    return out

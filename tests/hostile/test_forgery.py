@@ -13,64 +13,14 @@ import json
 import re
 import shutil
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 
-from conftest import EMAILS, TODAY, git, init_repo, keypair, run_cli
+from conftest import EMAILS, TODAY, git, keypair, run_cli
 from examples_runner import apply_example
+from gate_helpers import APPROVALS, CHARTER, NORDICS, PILOT, approve, commit, errors, gate, make_repo, message
 
-PILOT = "outbound-drafts"
-CHARTER = f"pilots/{PILOT}/charter.yaml"
-APPROVALS = f"pilots/{PILOT}/approvals"
-NORDICS = {"charter": "scope: {regions: [DACH, Nordics]}"}
 EVE = "eve: {name: Eve, email: eve@evil.example, roles: [cto]}"
-
-
-def commit(repo: Path, message: str, who: str = "eve", date: str = "2026-11-20T10:00:00+00:00",
-           committer_date: str | None = None) -> str:
-    env = {"GIT_AUTHOR_NAME": who, "GIT_AUTHOR_EMAIL": EMAILS.get(who, who), "GIT_AUTHOR_DATE": date,
-           "GIT_COMMITTER_NAME": "eve", "GIT_COMMITTER_EMAIL": EMAILS["eve"],
-           "GIT_COMMITTER_DATE": committer_date or date}
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "--allow-empty", "-m", message, env=env)
-    return git(repo, "rev-parse", "HEAD")
-
-
-
-
-def make_repo(sample: Path, base: dict | None = None, *, base_commits=()) -> Path:
-    """The sample (plus `base`) committed on main by oleg; Eve's `pr` branch checked out."""
-    if base:
-        apply_example(sample, base)
-    init_repo(sample)
-    for step in base_commits:
-        step(sample)
-    git(sample, "checkout", "-q", "-b", "pr")
-    return sample
-
-
-def approve(repo: Path, person: str, *args, who: str | None = None, today: str = TODAY) -> Path:
-    result = run_cli("approve", *args, "--as", person, "--today", today, cwd=repo)
-    assert result.code == 0, result
-    commit(repo, f"{person} approves", who=who or person)
-    return next(iter(sorted((repo / (".pilotlint/approvals" if "--config" in args else APPROVALS))
-                            .glob(f"{today}-{person}*.yaml"))))
-
-
-def gate(repo: Path, *args, today: str = TODAY):
-    result = run_cli("gate", "--base", "main", "--format", "json", "--today", today, *args, cwd=repo)
-    assert result.code in (0, 1), result
-    assert "internal error" not in result.err, result
-    return result
-
-
-def errors(result) -> set[str]:
-    return {f["rule"] for f in result.json["findings"] if f["severity"] == "error"}
-
-
-def message(result, rule: str) -> str:
-    return " ".join(f["message"] for f in result.json["findings"] if f["rule"] == rule)
 
 
 @pytest.fixture
