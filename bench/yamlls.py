@@ -10,7 +10,7 @@ Forms measured, on a copy of examples/:
   document     `pilotlint editor`: document.json (picks the kind by `kind:`), mapped in
                .vscode/settings.json (`yaml.schemas`), no modeline — what docs/editors.md says
 
-Prints a Markdown table for docs/decisions/0001-editor-schemas.md.
+Prints a Markdown table for docs/decisions/0005-editor-schemas.md.
 """
 
 from __future__ import annotations

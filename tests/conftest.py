@@ -58,14 +58,14 @@ def sample(tmp_path) -> Path:
     return target
 
 
-def git(cwd, *args, env=None, check=True) -> str:
+def git(cwd, *args, env=None, check=True, input=None) -> str:
     """Run git with a fixed identity and clock unless the test sets its own."""
     base = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.com",
             "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.com",
             "GIT_AUTHOR_DATE": "2026-11-01T12:00:00+00:00", "GIT_COMMITTER_DATE": "2026-11-01T12:00:00+00:00",
             "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(cwd)}
     full = {**os.environ, **base, **(env or {})}
-    proc = subprocess.run(["git", *args], cwd=cwd, env=full, capture_output=True, text=True)
+    proc = subprocess.run(["git", *args], cwd=cwd, env=full, capture_output=True, text=True, input=input)
     if check and proc.returncode != 0:
         raise AssertionError(f"git {' '.join(args)} failed: {proc.stderr}")
     return proc.stdout.strip()

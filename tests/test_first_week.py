@@ -93,7 +93,7 @@ def test_from_an_empty_folder_init_and_filling_in_what_it_asks_reaches_a_clean_c
     asked = {f["path"] for f in errors if f["severity"] == "error"}
     assert asked == {".pilotlint.yaml", "pilots/triage/charter.yaml"}        # first what a proposed pilot needs
     later = {f["path"] for f in errors if f["severity"] == "info"}
-    assert later == {"pilots/triage/rollback.yaml", f"pilots/triage/notes/2026-W48.yaml"}
+    assert later == {"pilots/triage/rollback.yaml", "pilots/triage/notes/2026-W48.yaml"}
     fill(repo / ".pilotlint.yaml")
     fill(repo / "pilots/triage/charter.yaml")
     done = run_cli("check", "--today", TODAY, cwd=repo)

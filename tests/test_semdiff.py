@@ -330,3 +330,16 @@ def test_effects():
     assert effects(diff_documents(base, head, path=CHARTER_PATH)) == {"cost": "higher", "risk": "higher"}
     assert effects([]) == {"cost": "none", "risk": "none"}
     assert isinstance(Change(None, "p", "f", "added", NEUTRAL), Change)
+
+
+def test_the_table_in_docs_gate_md_is_the_one_the_code_uses():
+    from pathlib import Path
+
+    from pilotlint.history.expansion import TABLE, markdown_table
+
+    text = (Path(__file__).resolve().parents[1] / "docs/gate.md").read_text(encoding="utf-8")
+    begin, end = "<!-- expansion-table: begin -->\n", "<!-- expansion-table: end -->"
+    shown = text[text.index(begin) + len(begin):text.index(end)]
+    assert shown == markdown_table(), ("docs/gate.md is out of step with pilotlint/history/expansion.py; paste "
+                                       "the output of markdown_table() between the markers")
+    assert shown.count("\n| `") >= len(TABLE)   # every row of the table is in the docs

@@ -2,7 +2,7 @@
 
 `schemas/*.json` (JSON Schema 2020-12) stay the single source. Editors reach them through
 yaml-language-server, whose releases before 1.20 understand draft-07 only and which are
-still what many editors bundle (docs/decisions/0001-editor-schemas.md has the
+still what many editors bundle (docs/decisions/0005-editor-schemas.md has the
 measurements). The draft-07 form is derived here, never written by hand:
 
 - every `$ref` to `#/$defs/...` is replaced by the definition itself, with the `$ref`'s

@@ -60,6 +60,12 @@ def is_utf8(path: str) -> bool:
         return False
 
 
+def is_canonical(path: str) -> bool:
+    """No empty, `.` or `..` component: git's own checks refuse such trees (a crafted one can
+    still be made with `git mktree`), and no two spellings of one path may name two files."""
+    return all(part not in ("", ".", "..") for part in path.split("/"))
+
+
 class ReadError(Exception):
     """A file that cannot be read as a document: the message says why (for PL001/PL008/PL013)."""
 

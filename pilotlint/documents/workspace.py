@@ -24,7 +24,8 @@ from typing import Iterable, Iterator
 from pilotlint.documents.config import Config
 from pilotlint.documents.load import LoadError, identify, load_text, locate, read_text
 from pilotlint.documents.model import Document, Pilot
-from pilotlint.documents.source import FILE, Entry, ReadError, display, is_utf8, not_a_file_message, under
+from pilotlint.documents.source import (FILE, Entry, ReadError, display, is_canonical, is_utf8, not_a_file_message,
+                                        under)
 from pilotlint.documents.suppress import parse_suppressions
 from pilotlint.documents.vocab import API_VERSION, KINDS, PILOT_KINDS
 from pilotlint.findings import Finding
@@ -124,6 +125,11 @@ class Workspace:
             if not is_utf8(entry.path) and (ours_by_path or entry.type == FILE):
                 self._problem("PL001", entry.path, "the file name is not valid UTF-8, so no tool can show it "
                               "faithfully; rename it with letters, digits, dashes and dots")
+            if not is_canonical(entry.path):
+                self.slots[entry.path] = Slot(entry, BROKEN)
+                self._problem("PL001", entry.path, "the path has an empty, `.` or `..` folder, which git refuses "
+                              "to check out; nothing is read from it; move the file to a plain path")
+                continue
             if entry.type != FILE:
                 if ours_by_path:  # outside the configured paths a link is somebody else's business
                     self.slots[entry.path] = Slot(entry, BROKEN)

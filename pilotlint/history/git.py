@@ -16,6 +16,7 @@ What holds for every git command pilotlint runs:
   verifiers of `log --format=%G?` set to the standard tools by name.
 - **Identities read raw.** `%an`/`%ae` with `--no-mailmap`: a `.mailmap` file is something
   a pull request controls.
+- **The objects as they are.** Replace refs and grafts are ignored.
 - **Exact file names.** Names are read with `-z` and kept as the bytes git stored
   (decoded with `surrogateescape`, so a name that is not UTF-8 round-trips exactly).
 - **One writer.** The only place that writes is `NewRepo` (`pilotlint demo` makes a
@@ -164,6 +165,10 @@ def _environment() -> dict:
     env["GIT_OPTIONAL_LOCKS"] = "0"
     env["GIT_PAGER"] = "cat"
     env["GIT_LITERAL_PATHSPECS"] = "1"
+    # the objects as they are: `refs/replace/*` and a graft file would let whoever set up
+    # the repository show pilotlint another commit's tree or parents in place of the real ones
+    env["GIT_NO_REPLACE_OBJECTS"] = "1"
+    env["GIT_GRAFT_FILE"] = os.devnull
     env.setdefault("LC_ALL", "C")       # messages we recognise are git's English ones
     return env
 

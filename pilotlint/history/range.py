@@ -27,7 +27,7 @@ from pilotlint.documents.config import APPROVALS_DIR, CONFIG_NAME, Config, Confi
 from pilotlint.documents.model import Document, Pilot
 from pilotlint.documents.source import FILE, GitTree, display, normalise
 from pilotlint.documents.values import text
-from pilotlint.documents.workspace import OURS, Workspace
+from pilotlint.documents.workspace import BROKEN, OURS, Workspace
 from pilotlint.history import approvals as appr
 from pilotlint.history.git import Commit, Repo
 from pilotlint.history.semdiff import CONTRACTION, EXPANSION, Change, diff_documents
@@ -124,6 +124,7 @@ class Range:
         self.changed_paths = self._changed_paths()
         self.deltas: dict[str, PilotDelta] = {}
         self._diff()
+        self._unreadable_in_base()
         self.all_unowned = list(self.head.unowned)
         self.head.unowned = [p for p in self.head.unowned if p in self.changed_paths]
         self.config_delta = self._config_delta(base_tree)
@@ -154,6 +155,26 @@ class Range:
             if a is None or b is None or a.entry.oid != b.entry.oid or a.entry.type != b.entry.type:
                 out.add(path)
         return out
+
+    def _unreadable_in_base(self) -> None:
+        """A pull request that changes or deletes a document the base cannot read (malformed,
+        not UTF-8, too large, a link, a submodule) cannot be judged: nobody can tell what the
+        document said or whose pilot it was, so its replacement could hand any pilot to
+        anyone. It blocks; the repair belongs on the base branch, by whoever may merge past
+        the gate."""
+        from pilotlint.findings import Finding
+
+        for path in sorted(self.changed_paths):
+            slot = self.base.slots.get(path)
+            if slot is None or slot.state != BROKEN:
+                continue
+            shown = display(path)
+            why = next((f"{f.rule}: {f.message}" for f in self.base.problems if f.path == shown), "it cannot be read")
+            self.head.problems.append(Finding(
+                "PL801", "error", shown, 1, 1, self._pilot_of(self.head, path),
+                f"this pull request changes {shown}, whose copy in the base cannot be read ({why}), so the gate "
+                "cannot tell what it said or whose pilot it belongs to; repair the file on the base branch first "
+                "(by someone who may merge past the gate), then open this pull request again"))
 
     # -- the semantic diff, pilot by pilot ----------------------------------------------
 

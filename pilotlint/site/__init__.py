@@ -8,5 +8,5 @@
 - `write`: files under OUTDIR only, never through a symbolic link;
 - `build`: the three put together.
 
-No JavaScript anywhere: see docs/decisions/0001-static-site.md.
+No JavaScript anywhere: see docs/decisions/0006-static-site.md.
 """

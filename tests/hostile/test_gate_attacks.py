@@ -253,6 +253,20 @@ def test_the_work_tree_is_never_read(repo):
     assert result.code == 1 and "PL801" in errors(result)
 
 
+def test_replace_refs_and_grafts_cannot_show_the_gate_another_commit(repo):
+    head = widen(repo)
+    git(repo, "checkout", "-q", "main")
+    git(repo, "checkout", "-q", "-b", "harmless")
+    harmless = commit(repo, "Nothing to see")
+    git(repo, "checkout", "-q", "pr")
+    git(repo, "replace", head, harmless)               # `git log pr` now shows the harmless commit
+    assert "Nothing to see" in git(repo, "log", "-1", "--format=%s", "pr")
+    (repo / ".git/info").mkdir(exist_ok=True)
+    (repo / ".git/info/grafts").write_text(f"{head}\n")  # and a graft that cuts the pr's parents
+    result = gate(repo, "--head", "pr")
+    assert result.code == 1 and "PL801" in errors(result)
+
+
 def test_a_config_in_the_pull_request_decides_nothing(repo):
     apply_example(repo, {"config": "people: {eve: {name: Eve, email: eve@evil.example, roles: [cto]}}\n"
                          "rules: {ignore: [PL8, PL9]}"})
@@ -508,3 +522,41 @@ def test_a_base_without_the_merge_base_fails_closed(repo, tmp_path):
     git(tmp_path, "clone", "-q", "--depth", "1", "--branch", "pr", f"file://{repo}", str(clone))
     result = run_cli("gate", "--base", "HEAD", "--today", TODAY, cwd=clone)
     assert result.code == 2 and "shallow" in result.err
+
+
+@pytest.mark.parametrize("broken", ["yaml", "link"])
+def test_replacing_a_document_the_base_cannot_read_blocks(sample, broken):
+    # Nobody can tell whose pilot an unreadable base copy was: its readable replacement,
+    # however well approved by the owner it names, must not decide that.
+    text = (sample / CHARTER).read_text()
+    if broken == "yaml":
+        (sample / CHARTER).write_text(text.replace("title:", "title: [unclosed\n", 1))
+    else:
+        (sample / "outside.yaml").write_text(text)
+        (sample / CHARTER).unlink()
+        os.symlink("../../outside.yaml", sample / CHARTER)
+    repo = make_repo(sample)
+    (repo / CHARTER).unlink()
+    (repo / CHARTER).write_text(text.replace("owner: oleg", "owner: maria"))
+    commit(repo, "Repair the charter (and take it over)")
+    approve(repo, "maria", PILOT)
+    approve(repo, "oleg", PILOT)             # support-triage's owner: its teams overlap
+    result = gate(repo)
+    assert result.code == 1 and "PL801" in errors(result)
+    assert "copy in the base cannot be read" in message(result, "PL801")
+
+
+def test_a_crafted_tree_with_a_dot_dot_folder_is_a_finding(repo):
+    # `git mktree` makes trees that git refuses to check out: the gate reads nothing from them.
+    widened = charter_text(repo).replace("regions: [DACH]", "regions: [DACH, Nordics]")
+    blob = git(repo, "hash-object", "-w", "--stdin", input=widened)
+    sub = git(repo, "mktree", input=f"100644 blob {blob}\tcharter.yaml\n")
+    pilots = git(repo, "rev-parse", "HEAD:pilots")
+    listing = git(repo, "ls-tree", pilots) + f"\n040000 tree {sub}\t..\n"
+    new_pilots = git(repo, "mktree", input=listing)
+    top = git(repo, "ls-tree", "HEAD").replace(pilots, new_pilots)
+    tree = git(repo, "mktree", input=top + "\n")
+    head = git(repo, "commit-tree", tree, "-p", "HEAD", "-m", "crafted")
+    result = gate(repo, "--head", head)
+    assert result.code == 1 and "PL001" in errors(result)
+    assert "pilots/../charter.yaml" in json.dumps(result.json) and "`..` folder" in message(result, "PL001")

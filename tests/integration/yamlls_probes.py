@@ -3,7 +3,7 @@
 Each probe opens one document in a running yaml-language-server and says whether the
 editor got what a person editing a pilot needs. tests/test_editor_schemas.py runs them
 against the schemas wired up as docs/editors.md says; bench/yamlls.py runs them against
-several releases and schema forms for docs/decisions/0001-editor-schemas.md.
+several releases and schema forms for docs/decisions/0005-editor-schemas.md.
 """
 
 from __future__ import annotations
