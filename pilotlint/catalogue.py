@@ -8,9 +8,10 @@ the two in step.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import json
 import sys
-from dataclasses import asdict, dataclass
 from functools import cache
 
 from pilotlint.resources import data_dir
@@ -19,8 +20,7 @@ FRAMEWORKS = {"nist-ai-rmf": "NIST AI RMF 1.0", "iso-42001": "ISO/IEC 42001"}
 COMPILED = "catalogue.json"
 
 
-@dataclass(frozen=True)
-class RuleInfo:
+class RuleInfo(NamedTuple):
     id: str
     name: str
     severity: str
@@ -46,11 +46,11 @@ def build() -> dict[str, dict]:
         family = load_text(file.read_text(encoding="utf-8"), {"max_file_bytes": 1 << 22, "max_depth": 64,
                                                               "max_nodes": 1_000_000}).data
         for entry in family.get("rules", []):
-            rules[entry["id"]] = plain(asdict(RuleInfo(
+            rules[entry["id"]] = plain((RuleInfo(
                 id=entry["id"], name=entry["name"], severity=entry["severity"], summary=entry["summary"],
                 principle=entry.get("principle", ""), fix=entry.get("fix", ""),
                 family=family.get("family", file.stem), controls=entry.get("controls") or {},
-                examples=entry.get("examples") or {})))
+                examples=entry.get("examples") or {})._asdict()))
     return dict(sorted(rules.items()))
 
 

@@ -12,8 +12,7 @@ one pilot at a time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from typing import Callable, Iterable
+from typing import Callable, Iterable, NamedTuple
 
 from pilotlint.catalogue import default_severity
 from pilotlint.documents.config import Config, rule_matches
@@ -22,8 +21,7 @@ from pilotlint.findings import Finding
 from pilotlint.rules import Hit, Rule, load_rules
 
 
-@dataclass
-class Result:
+class Result(NamedTuple):
     findings: list[Finding]          # in force (not suppressed)
     suppressed: list[Finding]
     files: int
@@ -33,13 +31,12 @@ class Result:
         return sum(1 for f in self.findings if f.severity == "error")
 
 
-@dataclass
-class Selection:
+class Selection(NamedTuple):
     """Which rules run: the command line's `--select`/`--ignore`, then the config's."""
 
-    select: list[str] = field(default_factory=list)
-    ignore: list[str] = field(default_factory=list)
-    config: Config = field(default_factory=Config)
+    select: list[str]
+    ignore: list[str]
+    config: Config
 
     def enabled(self, rule_id: str) -> bool:
         if self.select and not rule_matches(rule_id, self.select):
@@ -178,7 +175,7 @@ def _configured(finding: Finding, ws: Workspace) -> Finding | None:
             if rule_matches(finding.rule, override.ignore):
                 return None
             severity = _lookup(override.severity, finding.rule, severity)
-    return finding if severity == finding.severity else replace(finding, severity=severity)
+    return finding if severity == finding.severity else finding._replace(severity=severity)
 
 
 def _lookup(table: dict, rule_id: str, default: str) -> str:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 SEVERITIES = ("error", "warning", "info")
 
 
-@dataclass(frozen=True, slots=True)
-class Suppression:
+class Suppression(NamedTuple):
     """An inline `# pilotlint: disable=...` comment, a decision recorded in the file."""
 
     rules: tuple[str, ...]
@@ -19,8 +18,7 @@ class Suppression:
     column: int = 1
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     rule: str
     severity: str
     path: str
@@ -44,16 +42,18 @@ def counts(findings) -> dict:
     return {"errors": errors, "warnings": warnings, "infos": len(findings) - errors - warnings}
 
 
-@dataclass
 class Report:
     """What `check` and `gate` hand to a reporter: reporters only format."""
 
-    command: str                      # "check" or "gate"
-    findings: list[Finding]
-    suppressed: list[Finding]
-    files: int
-    fail_on: str = "error"            # "error" or "warning"
-    expansions: list[dict] | None = None
+    def __init__(self, command: str, findings: list[Finding], suppressed: list[Finding], files: int,
+                 fail_on: str = "error", expansions: list[dict] | None = None) -> None:
+        self.command = command            # "check" or "gate"
+        self.findings = findings
+        self.suppressed = suppressed
+        self.files = files
+        self.fail_on = fail_on            # "error" or "warning"
+        self.expansions = expansions
+        self.show_suppressed = False
 
     @property
     def failed(self) -> bool:

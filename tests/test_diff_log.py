@@ -269,3 +269,28 @@ def test_log_memory_does_not_grow_with_history(tmp_path):
         peaks[commits] = int(proc.stdout.strip().splitlines()[-1])
     # four times the history, about the same peak (allow generous noise, never 4x)
     assert peaks[4000] < peaks[1000] * 1.5 + 2_000_000, peaks
+
+
+def test_the_log_is_the_same_whether_a_worker_process_parses_or_not(tmp_path):
+    """A long log is parsed in a second process while its entries are written: the same
+    entries either way, whatever mix of added notes, changed notes and charter edits."""
+    sys.path.insert(0, str(REPO / "bench"))
+    from generate import add_history, generate
+
+    repo = generate(tmp_path / "repo", 30, 4)      # 30 pilots, 180 files in the first commit
+    add_history(repo, 400)                         # groups of 128 commits: the worker is used
+    for n in range(5):
+        edit(repo, f"pilots/pilot-{n:05d}/charter.yaml", "monthly_cap: 2500", f"monthly_cap: {2400 - n}")
+        commit(repo, f"cap {n}", OLEG)
+
+    def log(**env):
+        proc = subprocess.run([sys.executable, "-m", "pilotlint", "log", "--format", "json"], cwd=repo,
+                              capture_output=True, text=True, env={**__import__("os").environ, **env})
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout
+
+    together, alone = log(), log(PILOTLINT_JOBS="1")
+    assert together == alone
+    entries = __import__("json").loads(together)["entries"]
+    touching = int(git(repo, "rev-list", "--count", "HEAD", "--", "pilots", ".pilotlint.yaml"))
+    assert len(entries) == touching > 400 and any(e["subject"] == "cap 4" for e in entries)

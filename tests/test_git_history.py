@@ -140,3 +140,42 @@ def test_new_since_bad_refs(frozen, cli, tmp_path):
     result = cli("check", f"--new-since=--output={target}", cwd=frozen)
     assert result.code == 2 and not target.exists()
     assert cli("check", "--new-since", "no-such-ref", cwd=frozen).code == 2
+
+
+# -- the one walk of history: literal paths for a few files, glob patterns for many ------------
+
+@pytest.mark.parametrize("name", ["a*b", "c?d", "e[f]g", "h\\i", ":(top)j"])
+def test_many_files_become_glob_patterns_that_miss_nothing_and_match_no_look_alike(tmp_path, name):
+    from pilotlint.history.facts import History, _patterns
+    from pilotlint.history.git import Repo
+
+    repo = tmp_path / "r"
+    # the charter's file name holds the special characters; its look-alikes sit beside it
+    for folder in ("p1", "p2"):
+        (repo / "pilots" / folder / "approvals").mkdir(parents=True, exist_ok=True)
+        for stem in (name, "aXb", "cXd", "ef", "h", "xj"):
+            (repo / "pilots" / folder / f"{stem}.yaml").write_text(f"v: {stem}\n")
+    git(tmp_path, "init", "-q", "-b", "main", str(repo))
+    commit_all(repo, "start", BASE_DATE)
+    for stem in (name, "aXb", "h"):
+        (repo / "pilots/p1" / f"{stem}.yaml").write_text(f"v: {stem}\nw: 2\n")
+        (repo / "pilots/p1/approvals" / f"{stem}.yaml").write_text("x: 1\n")
+        commit_all(repo, f"edit {stem}", "2026-10-01T10:00:00+02:00")
+    files = [f"pilots/p1/{name}.yaml", f"pilots/p2/{name}.yaml", f"pilots/p1/approvals/{name}.yaml"]
+    patterns = _patterns(files, ["pilots"], {files[2]})
+    assert len(patterns) == 2 and "pilots/*/approvals/*" in patterns
+
+    def facts(max_files):
+        history = History(Repo.open(repo), git(repo, "rev-parse", "HEAD"), ["pilots"])
+        history.MAX_FILES = max_files
+        history.start(files, any_name=[files[2]])
+        return history, {path: [(t.commit.subject, t.status) for t in history.touches(path)] for path in files}
+
+    literal, by_path = facts(200)
+    globbed, by_pattern = facts(0)
+    assert literal._globs is None and globbed._globs == patterns
+    assert by_pattern == by_path == {files[0]: [(f"edit {name}", "M"), ("start", "A")],
+                                     files[1]: [("start", "A")], files[2]: [(f"edit {name}", "A")]}
+    assert globbed.committed_oid(files[0]) == literal.committed_oid(files[0]) is not None
+    with pytest.raises(KeyError):
+        globbed.touches("pilots/p1/aXb.yaml")   # never asked for: not answered from a guess

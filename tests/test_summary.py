@@ -254,3 +254,16 @@ def test_malformed_documents_still_give_a_well_formed_page(sample, cli):
     tree = Tree(render(result.out))
     check_structure(tree)
     assert tree.text.count("❌ fail") == 3
+
+
+def test_one_pilots_summary_reads_every_file_that_could_name_it(sample, cli):
+    # The summary identifies only the files whose bytes could name the pilot; one that
+    # spells the id with an escape still names it (and its second charter is PL012).
+    charter = (sample / "pilots/outbound-drafts/charter.yaml").read_text()
+    (sample / "pilots/elsewhere").mkdir()
+    (sample / "pilots/elsewhere/charter.yaml").write_text(
+        charter.replace("pilot: outbound-drafts", 'pilot: "outbound\\x2Ddrafts"').replace("outbound-drafts", "other"))
+    result = cli("summary", "outbound-drafts", "--no-git", "--today", "2026-11-24", cwd=sample)
+    assert "PL012" in result.out and "pilots/elsewhere/charter.yaml" in result.out
+    assert cli("check", "--no-git", "--today", "2026-11-24", "--format", "json", cwd=sample).json[
+        "summary"]["errors"] >= 1

@@ -18,13 +18,16 @@ def check_repository(ctx, today, *, use_git: bool = True, pilots=None, visit=Non
 
     ws = open_workspace(ctx, Path.cwd(), today, use_git=use_git)
     try:
-        ws.scan()
+        # one pilot: only the files that could name it are identified (Workspace.scan)
+        ws.scan(pilot=pilots[0] if pilots is not None and len(pilots) == 1 else None)
         return ws, run(ws, pilots=pilots, visit=visit)
     except ConfigError as exc:
         raise UsageFailure(str(exc)) from None
 
 
 def unknown_pilot(pilot: str, ws) -> UsageFailure:
+    if ws.partial:  # the scan looked for one pilot only: list them all
+        ws.scan()
     known = ", ".join(sorted(p for p in ws.pilot_ids() if ws.charter_paths(p))) or "none"
     return UsageFailure(f"no pilot `{pilot}` in this repository; pilots: {known}")
 
@@ -97,7 +100,10 @@ def decision_log(ws, pilot, limit: int = 5) -> list[dict] | None:
     entries = []
     try:
         repo = ws.history.repo
-        for entry in DecisionLog(repo, ws.config).entries(repo.head(), pilot=pilot.id):
+        # the commits that changed the folders the pilot's documents are in (git prunes to
+        # them at once) or the configuration; `pilotlint log PILOT` reads all of history
+        folders = [doc.path.rsplit("/", 1)[0] if "/" in doc.path else "." for doc in pilot.documents]
+        for entry in DecisionLog(repo, ws.config).entries(repo.head(), pilot=pilot.id, within=folders):
             entries.append(entry)
             if len(entries) >= limit:
                 break

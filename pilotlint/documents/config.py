@@ -10,9 +10,10 @@ from the same source, as regular files within `limits.max_file_bytes`.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import posixpath
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from pilotlint.documents.load import DEFAULT_LIMITS, LDict, LoadError, load_text, read_text
@@ -39,30 +40,36 @@ class ConfigError(Exception):
         super().__init__(escape(f"{where}{message}"))
 
 
-@dataclass(frozen=True)
-class Override:
+class Override(NamedTuple):
     pattern: re.Pattern
     ignore: tuple[str, ...]
     severity: dict
 
 
-@dataclass
 class Config:
-    rel: str | None = None          # repository path of the file (None: no config, defaults)
-    paths: list[str] = field(default_factory=lambda: ["pilots"])
-    admins: list[str] = field(default_factory=list)
-    people: dict = field(default_factory=dict)
-    ignore: list[str] = field(default_factory=list)
-    select: list[str] = field(default_factory=list)
-    severity: dict = field(default_factory=dict)
-    overrides: list[Override] = field(default_factory=list)
-    extra: list[str] = field(default_factory=list)   # repository paths of the policy files
-    unsuppressible: tuple[str, ...] = DEFAULT_UNSUPPRESSIBLE
-    gate: dict = field(default_factory=lambda: {"require_signed": False, "drill_max_age_days": 90})
-    limits: dict = field(default_factory=lambda: dict(DEFAULT_LIMITS))
-    data: LDict | None = None
-    policies: dict = field(default_factory=dict)    # repository path -> loaded policy data
-    policy_problems: list = field(default_factory=list)
+    """The settings of `.pilotlint.yaml`, or the defaults (a plain class, not a dataclass:
+    a pre-commit hook pays for every class a dataclass decorator builds at import)."""
+
+    def __init__(self, rel: str | None = None, **settings) -> None:
+        self.rel = rel                        # repository path of the file (None: no config, defaults)
+        self.paths: list[str] = ["pilots"]
+        self.admins: list[str] = []
+        self.people: dict = {}
+        self.ignore: list[str] = []
+        self.select: list[str] = []
+        self.severity: dict = {}
+        self.overrides: list[Override] = []
+        self.extra: list[str] = []            # repository paths of the policy files
+        self.unsuppressible: tuple[str, ...] = DEFAULT_UNSUPPRESSIBLE
+        self.gate: dict = {"require_signed": False, "drill_max_age_days": 90}
+        self.limits: dict = dict(DEFAULT_LIMITS)
+        self.data: LDict | None = None
+        self.policies: dict = {}              # repository path -> loaded policy data
+        self.policy_problems: list = []
+        for name, value in settings.items():
+            if not hasattr(self, name):
+                raise TypeError(f"Config() got an unexpected setting {name!r}")
+            setattr(self, name, value)
 
     @property
     def folder(self) -> str:

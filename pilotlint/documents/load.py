@@ -9,10 +9,11 @@ when something walks it.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import math
 import re
 from sys import intern
-from dataclasses import dataclass, field
 
 import yaml
 
@@ -114,8 +115,7 @@ class LList(list):
     __slots__ = ("line", "column", "pos")
 
 
-@dataclass
-class Problem:
+class Problem(NamedTuple):
     """A finding raised while constructing values (not fatal to the document)."""
 
     rule: str
@@ -124,10 +124,9 @@ class Problem:
     column: int
 
 
-@dataclass
-class Loaded:
+class Loaded(NamedTuple):
     data: object
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem]
 
 
 def read_text(raw: bytes, limits: dict) -> str:

@@ -8,24 +8,30 @@ workspace reads (a work tree or a git tree).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 
 from pilotlint.documents.load import LDict, Problem, locate
 from pilotlint.documents.source import display
 from pilotlint.findings import Suppression
 
 
-@dataclass(eq=False)
 class Document:
     """One YAML file recognised as a pilot document."""
 
-    path: str                      # repository path, with `/` (exact bytes; `shown` for output)
-    kind: str | None = None
-    data: LDict | None = None
-    suppressions: tuple[Suppression, ...] = ()
-    problems: list[Problem] = field(default_factory=list)
-    placeholders: bool = True      # may hold `<fill: ...>` markers (False when the text has none)
-    oid: str | None = None         # the git blob id, when read from a git tree
+    __slots__ = ("path", "kind", "data", "suppressions", "problems", "placeholders", "oid")
+
+    def __init__(self, path: str, kind: str | None = None, data: LDict | None = None,
+                 suppressions: tuple[Suppression, ...] = (), problems: list[Problem] | None = None,
+                 placeholders: bool = True, oid: str | None = None) -> None:
+        self.path = path                  # repository path, with `/` (exact bytes; `shown` for output)
+        self.kind = kind
+        self.data = data
+        self.suppressions = suppressions
+        self.problems: list[Problem] = problems if problems is not None else []
+        self.placeholders = placeholders  # may hold `<fill: ...>` markers (False when the text has none)
+        self.oid = oid                    # the git blob id, when read from a git tree
+
+    def __repr__(self) -> str:
+        return f"Document({self.path!r}, {self.kind!r})"
 
     @property
     def shown(self) -> str:
@@ -47,13 +53,20 @@ class Document:
         return self.path.rsplit("/", 1)[0] if "/" in self.path else "."
 
 
-@dataclass(eq=False)
 class Pilot:
-    id: str
-    charters: list[Document] = field(default_factory=list)
-    rollbacks: list[Document] = field(default_factory=list)
-    notes: list[Document] = field(default_factory=list)
-    approvals: list[Document] = field(default_factory=list)
+    """The documents that name one pilot id, by kind."""
+
+    __slots__ = ("id", "charters", "rollbacks", "notes", "approvals")
+
+    def __init__(self, id: str) -> None:
+        self.id = id
+        self.charters: list[Document] = []
+        self.rollbacks: list[Document] = []
+        self.notes: list[Document] = []
+        self.approvals: list[Document] = []
+
+    def __repr__(self) -> str:
+        return f"Pilot({self.id!r})"
 
     SLOTS = {"Charter": "charters", "RollbackPlan": "rollbacks", "WeeklyNote": "notes", "Approval": "approvals"}
 

@@ -7,7 +7,6 @@ severity and message, located at the node that failed, like a built-in schema fi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from pilotlint.documents.config import Config, ConfigError
 from pilotlint.documents.load import LoadError, load_text, locate
@@ -17,19 +16,18 @@ from pilotlint.findings import Finding
 _FATAL = ("PL001", "PL002", "PL003", "PL004", "PL008")
 
 
-@dataclass
 class PolicyRule:
-    id: str
-    severity: str
-    message: str
-    match: dict
-    require: dict
-    source: str        # the policy file (repository path)
-    line: int          # where the rule starts in it
-    name: str = ""
-    fix: str = ""
-    _fast: object = None
-    _validator: object = None
+    """One rule of a policy file; its schema is compiled on first use."""
+
+    def __init__(self, id: str, severity: str, message: str, match: dict, require: dict, source: str,
+                 line: int, name: str = "", fix: str = "") -> None:
+        self.id, self.severity, self.message = id, severity, message
+        self.match, self.require = match, require
+        self.source = source          # the policy file (repository path)
+        self.line = line              # where the rule starts in it
+        self.name, self.fix = name, fix
+        self._fast = None
+        self._validator = None
 
     def check(self, docs, pilot) -> list[Finding]:
         status = pilot.status if pilot is not None else None

@@ -5,10 +5,10 @@ The schemas in `schemas/` are the single source of the document formats.
 
 from __future__ import annotations
 
-import difflib
+from typing import NamedTuple
+
 import json
 import re
-from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
@@ -28,8 +28,7 @@ _TYPE_WORDS = {"string": "text", "number": "a number", "integer": "a whole numbe
                "array": "a list", "object": "a mapping (key: value lines)", "null": "empty"}
 
 
-@dataclass(frozen=True, slots=True)
-class SchemaError:
+class SchemaError(NamedTuple):
     path: tuple
     message: str
     line: int
@@ -130,6 +129,8 @@ def _explain(error, data) -> list[SchemaError]:
                                        f"with a comma needs quotes, e.g. `question: \"Add the Nordics, {key}\"`",
                                        line, column))
                 continue
+            import difflib
+
             guess = difflib.get_close_matches(key, known, n=1)
             hint = f"did you mean `{guess[0]}`?" if guess else f"known keys: {', '.join(known)}"
             out.append(SchemaError(path + (key,), f"unknown key `{key}`{where}; {hint} (keys starting "
@@ -143,6 +144,8 @@ def _explain(error, data) -> list[SchemaError]:
         message = f"`{name}` should be {words}, not {_describe(value)}"
     elif validator == "enum":
         choices = ", ".join(str(c) for c in error.validator_value)
+        import difflib
+
         guess = difflib.get_close_matches(str(value), [str(c) for c in error.validator_value], n=1) \
             if isinstance(value, str) else []
         hint = f"; did you mean `{guess[0]}`?" if guess else ""

@@ -19,17 +19,15 @@ import errno
 import os
 import posixpath
 import stat
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Protocol
+from typing import Iterable, NamedTuple, Protocol
 
 from pilotlint.documents.vocab import YAML_SUFFIXES
 
 FILE, SYMLINK, SUBMODULE, SPECIAL, DIRECTORY = "file", "symlink", "submodule", "special", "directory"
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     """One entry of a source: its repository path (with `/`), what it is, its size, and
     (in a git tree) its blob id, which says when two versions are the same."""
 

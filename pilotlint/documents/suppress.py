@@ -10,7 +10,6 @@ must never make a suppression last forever.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from datetime import date
 
 from pilotlint.documents.config import rule_matches
@@ -95,7 +94,7 @@ def apply_suppressions(findings: list[Finding], docs, config, today: date, selec
             active.append(finding)
         else:
             used.add(id(silencer))
-            suppressed.append(replace(finding, suppressed_by=silencer))
+            suppressed.append(finding._replace(suppressed_by=silencer))
     for entries in by_path.values():
         for suppression, doc in entries:
             message = _problem(suppression, used, config, today, selected)

@@ -17,9 +17,9 @@ Where the documents come from is the source's business (`source.WorkTree` for `c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
 from datetime import date
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 from pilotlint.documents.config import Config
 from pilotlint.documents.load import LoadError, identify, load_text, locate, read_text
@@ -30,24 +30,27 @@ from pilotlint.documents.suppress import parse_suppressions
 from pilotlint.documents.vocab import API_VERSION, KINDS, PILOT_KINDS
 from pilotlint.findings import Finding
 
+_PLAIN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")  # written the same way in every YAML spelling
 _CHUNK = 512            # files read per round trip in the index pass (bounds the bytes held)
 OURS, IGNORED, BROKEN = "ours", "ignored", "broken"
 
 
-@dataclass(slots=True)
 class Slot:
     """What the index knows of one file."""
 
-    entry: Entry
-    state: str                 # ours | ignored | broken
-    api: object = None
-    kind: str | None = None
-    pilot: str | None = None
-    doc: Document | None = None  # kept when the index pass already had to parse in full
+    __slots__ = ("entry", "state", "api", "kind", "pilot", "doc")
+
+    def __init__(self, entry: Entry, state: str, api: object = None, kind: str | None = None,
+                 pilot: str | None = None, doc: Document | None = None) -> None:
+        self.entry = entry
+        self.state = state          # ours | ignored | broken
+        self.api = api
+        self.kind = kind
+        self.pilot = pilot
+        self.doc = doc              # kept when the index pass already had to parse in full
 
 
-@dataclass
-class Parsed:
+class Parsed(NamedTuple):
     """A full parse of one blob, shared between workspaces that hold the same blob (gate)."""
 
     data: object
@@ -63,7 +66,8 @@ def _severity(rule_id: str) -> str:
 
 
 class Workspace:
-    def __init__(self, source, config: Config, today: date, *, history=None, cache: dict | None = None):
+    def __init__(self, source, config: Config, today: date, *, history=None, cache: dict | None = None,
+                 identities: dict | None = None):
         self.source = source
         self.root = getattr(source, "root", None)  # the folder of a work tree (None for a git tree)
         self.config = config
@@ -76,7 +80,9 @@ class Workspace:
         self.unowned: list[str] = []  # our documents that name no pilot
         self.unknown_kind: set[str] = set()  # pilots with a document of a kind nobody knows (PL003 says so)
         self.files = 0
+        self.partial = False           # indexed for one pilot only (scan(pilot=...))
         self._cache = cache             # parses by blob id, shared by the two sides of a gate
+        self._identities = identities   # what the index pass found, by blob id (shared likewise)
         self._pilots: dict[str, Pilot] = {}
         self.keep = False              # keep parsed pilots (small workspaces, the gate)
 
@@ -86,10 +92,20 @@ class Workspace:
     def prefixes(self) -> list[str]:
         return self.config.prefixes()
 
-    def scan(self, prefixes: Iterable[str] | None = None) -> None:
-        """Index every entry under the configured paths (or the given prefixes)."""
+    def scan(self, prefixes: Iterable[str] | None = None, *, pilot: str | None = None) -> None:
+        """Index every entry under the configured paths (or the given prefixes).
+
+        With `pilot`, a command about that one pilot: every file is still read, but only a
+        file whose bytes could name the pilot is identified and indexed. The test is sound:
+        a YAML document whose `pilot:` is `support-bot` holds those bytes, unless it spells
+        them with an escape (a backslash), so a file with neither cannot be the pilot's."""
         entries = self.source.walk(list(prefixes) if prefixes is not None else self.prefixes)
-        self.add_entries(entries, ours_by_path=True)
+        self.partial = pilot is not None and bool(_PLAIN_ID.fullmatch(pilot))
+        if self.partial:
+            self._add_naming(entries, pilot.encode())
+        else:
+            self.add_entries(entries, ours_by_path=True)
+        self._start_history()
 
     def scan_targets(self, targets: Iterable[str]) -> None:
         """Index the named files and folders (repository paths), then what their pilots need:
@@ -117,6 +133,32 @@ class Workspace:
             self.add_entries(self.source.walk(sorted(folders)), ours_by_path=True)
         if any(not self.charter_paths(pilot) for pilot in wanted):
             self.scan()
+        self._start_history()
+
+    def _add_naming(self, entries: list[Entry], needle: bytes) -> None:
+        files = [e for e in entries if e.type == FILE]
+        self.add_entries([e for e in entries if e.type != FILE], ours_by_path=True)
+        limit = self.config.limits["max_file_bytes"]
+        for start in range(0, len(files), _CHUNK):
+            chunk = files[start:start + _CHUNK]
+            raws = self.source.read_many(chunk, limit)
+            wanted = [e for e in chunk if not isinstance(raws[e.path], bytes)
+                      or needle in raws[e.path] or b"\\" in raws[e.path]]
+            self.files += len(chunk) - len(wanted)
+            for entry in wanted:
+                self.files += 1
+                self._index(entry, raws[entry.path], True)
+        self._group()
+
+    def _start_history(self) -> None:
+        """The history of what this workspace's pilots will be asked about: their charters
+        (freezes) and approvals (who added them)."""
+        history = self.history
+        if history is None or history.started:
+            return
+        files = [path for paths in self.by_pilot.values() for path in paths
+                 if self.slots[path].kind in ("Charter", "Approval")]
+        history.start(files, any_name=[path for path in files if self.slots[path].kind == "Approval"])
 
     def add_entries(self, entries: Iterable[Entry], *, ours_by_path: bool) -> None:
         wanted = [e for e in entries if e.path not in self.slots]
@@ -136,13 +178,27 @@ class Workspace:
                     self._problem("PL013", entry.path, not_a_file_message(entry.type))
             else:
                 files.append(entry)
+        known = self._identities
+        if known is not None:  # a blob identified by the other side of a gate is not read again
+            for entry in [e for e in files if (e.oid, ours_by_path) in known]:
+                self.files += 1
+                state, api, kind, pilot, problems = known[entry.oid, ours_by_path]
+                self.slots[entry.path] = Slot(entry, state, api, kind, pilot)
+                for rule, line, column, owner, message in problems:
+                    self._problem(rule, entry.path, message, line, column, owner)
+            files = [e for e in files if (e.oid, ours_by_path) not in known]
         limit = self.config.limits["max_file_bytes"]
         for start in range(0, len(files), _CHUNK):
             chunk = files[start:start + _CHUNK]
             raws = self.source.read_many(chunk, limit)
             for entry in chunk:
                 self.files += 1
+                before = len(self.problems)
                 self._index(entry, raws[entry.path], ours_by_path)
+                if known is not None and entry.oid is not None:
+                    slot = self.slots[entry.path]
+                    known[entry.oid, ours_by_path] = (slot.state, slot.api, slot.kind, slot.pilot, [
+                        (f.rule, f.line, f.column, f.pilot, f.message) for f in self.problems[before:]])
         self._group()
 
     def _index(self, entry: Entry, raw, ours_by_path: bool) -> None:

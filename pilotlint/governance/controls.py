@@ -18,9 +18,8 @@ raise.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping, NamedTuple, Sequence
 
 from pilotlint.documents.values import is_number as _is_number
 from pilotlint.documents.values import parse_date as _date
@@ -36,8 +35,7 @@ SAVED = ("data_export", "vendor_settings", "prompt_versions", "access_notes")
 DEFAULT_DRILL_MAX_AGE_DAYS = 90
 
 
-@dataclass(frozen=True)
-class Check:
+class Check(NamedTuple):
     """One control check: its key (`stop_today`, `full_cost`, `old_process`), its name in
     words, whether it passes, and the reason (what holds, or what is missing)."""
 
@@ -53,8 +51,7 @@ def drill_max_age(config) -> int | float:
     return value if _is_number(value) else DEFAULT_DRILL_MAX_AGE_DAYS
 
 
-@dataclass(frozen=True)
-class Drill:
+class Drill(NamedTuple):
     """The rollback drills as of a day: the latest passed one, its age, whether it is fresh."""
 
     last: date | None

@@ -11,9 +11,8 @@ is treated as missing, never raised on.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import Any, Iterable, Literal, Mapping, Sequence
+from typing import Any, Iterable, Literal, Mapping, NamedTuple, Sequence
 
 from pilotlint.documents.values import add_days, is_number, parse_date, week_start  # noqa: F401 (shared readers)
 from pilotlint.documents.values import yaml_text as fmt
@@ -110,8 +109,7 @@ def verdict(charter_data: Any, latest_note_data: Any) -> Verdict:
 
 # --- stop rules ----------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(NamedTuple):
     """One note's reading that met a stop rule's condition."""
 
     week: str
@@ -120,8 +118,7 @@ class Reading:
     level: Level | None = None         # for `level` conditions: the reading's level
 
 
-@dataclass(frozen=True)
-class StopRuleTrigger:
+class StopRuleTrigger(NamedTuple):
     """A stop rule whose condition held in each of the last `for_cycles` notes."""
 
     rule_id: str

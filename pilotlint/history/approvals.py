@@ -25,14 +25,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import shutil
-import subprocess
-import tempfile
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, NamedTuple
 
 from pilotlint.documents.values import parse_date
 from pilotlint.documents.vocab import GATED_FIELDS
@@ -128,6 +124,10 @@ class SigningError(Exception):
 
 def sign(text: str, keyfile: str | Path) -> str:
     """Sign `text` with `ssh-keygen -Y sign -n pilotlint -f KEYFILE`; returns the armoured signature."""
+    import shutil
+    import subprocess
+    import tempfile
+
     exe = shutil.which("ssh-keygen")
     if exe is None:
         raise SigningError("ssh-keygen is not installed; install OpenSSH 8.2 or later to sign approvals")
@@ -149,6 +149,9 @@ def sign(text: str, keyfile: str | Path) -> str:
 
 def public_key_of(keyfile: str | Path) -> str | None:
     """The public key of a private key file (`ssh-keygen -y`), for checking it before signing."""
+    import shutil
+    import subprocess
+
     exe = shutil.which("ssh-keygen")
     if exe is None:
         return None
@@ -201,6 +204,10 @@ def verify_signature(text: str, signature: Any, person: str, people: Mapping) ->
 
 @lru_cache(maxsize=256)
 def _verify(text: str, signature: str, person: str, signers: str) -> tuple[bool, str | None]:
+    import shutil  # signing and verifying are rare: a check without signatures does not pay for these
+    import subprocess
+    import tempfile
+
     exe = shutil.which("ssh-keygen")
     if exe is None:
         return False, "ssh-keygen is not installed here, so the signature cannot be verified"
@@ -228,15 +235,21 @@ def person_email(people: Mapping, person: Any) -> str | None:
 
 # --- decisions and their judgement --------------------------------------------------------
 
-@dataclass(frozen=True, eq=False)
 class Decision:
-    """One approval or rejection document, with what the history says about it."""
+    """One approval or rejection document, with what the history says about it (compared
+    by identity: two copies of one file are two decisions)."""
 
-    doc: Any                      # a Document (path, data, pilot)
-    fresh: bool                   # may approve: in the range (gate), or any document in the tree (check)
-    order: tuple                  # sorts decisions oldest first: (on, sequence)
-    author_email: str | None      # of the commit that added it (None: not committed, or no history)
-    history: bool = True          # the adding commit could have been known (False: no git)
+    __slots__ = ("doc", "fresh", "order", "author_email", "history")
+
+    def __init__(self, doc: Any, fresh: bool, order: tuple, author_email: str | None, history: bool = True):
+        self.doc = doc                    # a Document (path, data, pilot)
+        self.fresh = fresh                # may approve: in the range (gate), or any document in the tree (check)
+        self.order = order                # sorts decisions oldest first: (on, sequence)
+        self.author_email = author_email  # of the commit that added it (None: not committed, or no history)
+        self.history = history            # the adding commit could have been known (False: no git)
+
+    def __repr__(self) -> str:
+        return f"Decision({getattr(self.doc, 'path', self.doc)!r}, fresh={self.fresh}, order={self.order!r})"
 
     @property
     def data(self) -> Mapping:
@@ -260,8 +273,7 @@ def make_decision(doc, *, fresh: bool, sequence: int, author_email: str | None, 
     return Decision(doc, fresh, (on or date.min, sequence), author_email, history)
 
 
-@dataclass(frozen=True)
-class Judgement:
+class Judgement(NamedTuple):
     decision: Decision
     valid: bool                  # counts as an approval of the state at hand
     current: bool                # `covers` matches the state at hand
@@ -343,8 +355,7 @@ def _identity(decision: Decision, approver: Any, people: Mapping, require_signed
     return None, f"it is not signed and {author}"
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(NamedTuple):
     approved: bool
     winner: Judgement | None      # the decision that approves, or the newest that blocks
     why: str                      # in words, when not approved

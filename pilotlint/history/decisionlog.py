@@ -17,7 +17,7 @@ from collections import OrderedDict
 from typing import Iterator, Mapping
 
 from pilotlint.documents.config import Config, ConfigError, load_config
-from pilotlint.documents.load import LoadError, load_text, read_text
+from pilotlint.documents.load import LoadError, identify, load_text, read_text
 from pilotlint.documents.model import Document
 from pilotlint.documents.source import GitTree, display, under
 from pilotlint.documents.vocab import PILOT_KINDS, YAML_SUFFIXES
@@ -47,36 +47,169 @@ def parse_document(raw: bytes | None, limits: Mapping) -> tuple[Mapping | None, 
 
 
 class DocCache:
-    """Parsed documents by blob id, bounded (least recently used goes first)."""
+    """What each blob of history holds, by blob id, bounded (least recently used goes first).
 
-    def __init__(self, repo, limits, size: int = 256):
+    Two depths: the **identity** of a document (kind and pilot: all that an added or
+    deleted file needs, from the parser's cheap identity pass) and the **full parse** (for a
+    changed file, both versions are diffed field by field; an added approval is judged).
+    Full parses are kept as compact JSON text, which turns back into the same values in a
+    fraction of the time a YAML parse takes and needs a tenth of the memory.
+
+    Blobs are read a group of commits at a time (`submit`), and digested either at once or,
+    with a worker process (`start_workers`), while the entries of the group before are
+    being written (`finish`): parsing is most of the work, and a machine has two cores."""
+
+    def __init__(self, repo, limits, size: int = 8192, needle: bytes | None = None):
         self.repo, self.limits, self.size = repo, limits, size
-        self.items: OrderedDict[str, tuple] = OrderedDict()
+        self.full: OrderedDict[str, tuple[str | None, str | None]] = OrderedDict()
+        self.ids: OrderedDict[str, tuple] = OrderedDict()
+        self.needle = needle        # only documents whose bytes could name this pilot matter
+        self.skipped: set[str] = set()
+        self.pending: set[str] = set()   # submitted, not digested yet
+        self.pool = None            # a worker process that digests (start_workers)
 
-    def prefetch(self, oids) -> None:
-        """Read and parse the blobs of a group of commits in one round trip to git."""
-        missing = [o for o in dict.fromkeys(oids) if o is not None and o not in self.items]
+    def submit(self, wanted: dict[str, bool], *, filtered: bool = True):
+        """Read the blobs of a group of commits in one round trip to git and start digesting
+        them; `wanted` says for each blob id whether its full parse is needed (else its
+        identity will do). Returns what `finish` takes."""
+        missing = [o for o, full in wanted.items() if o is not None and o not in self.pending
+                   and o not in self.full and (full or o not in self.ids) and o not in self.skipped]
         if not missing:
+            return None
+        raws = self.repo.blobs().read_many(missing, max_bytes=self.limits["max_file_bytes"])
+        items = []
+        for oid, raw in raws.items():
+            if filtered and self.needle is not None and isinstance(raw, bytes) and self.needle not in raw \
+                    and b"\\" not in raw:
+                self.skipped.add(oid)  # cannot name the pilot (see Workspace.scan)
+                continue
+            items.append((oid, raw, bool(wanted.get(oid))))
+        if not items:
+            return None
+        self.pending.update(oid for oid, _, _ in items)
+        oids = [oid for oid, _, _ in items]
+        work = [(raw, full) for _, raw, full in items]
+        # an oversized blob is a bytes subclass that does not pickle: digested here
+        if self.pool is not None and len(work) >= 16 and all(raw.__class__ is bytes for raw, _ in work):
+            return oids, self.pool.apply_async(_digest, (work, self.limits))
+        return oids, _digest(work, self.limits)
+
+    def finish(self, handle) -> None:
+        if handle is None:
             return
-        for oid, raw in self.repo.blobs().read_many(missing, max_bytes=self.limits["max_file_bytes"]).items():
-            self._put(oid, parse_document(raw, self.limits))
+        oids, results = handle
+        if not isinstance(results, list):
+            results = results.get()
+        for oid, (depth, value) in zip(oids, results):
+            self._put(self.full if depth == "full" else self.ids, oid, value)
+        self.pending.difference_update(oids)
 
-    def _put(self, oid: str, value: tuple) -> None:
-        self.items[oid] = value
-        if len(self.items) > self.size:
-            self.items.popitem(last=False)
+    def _now(self, oid: str, full: bool) -> None:
+        """One blob that no group read ahead (or that was evicted): digested at once."""
+        raw = self.repo.blobs().read_many([oid], max_bytes=self.limits["max_file_bytes"])[oid]
+        depth, value = _digest([(raw, full)], self.limits)[0]
+        self._put(self.full if depth == "full" else self.ids, oid, value)
 
-    def get(self, oid: str | None) -> tuple:
-        """(data or None, problem or None) for a blob."""
+    def start_workers(self) -> None:
+        """One worker process, on a machine with a core to spare: forked before any git
+        process of this log starts (so it holds none of their pipes), and only from a
+        process with no other thread. PILOTLINT_JOBS=1 keeps everything in one process."""
+        import os
+        import sys
+        import threading
+
+        if self.pool is not None or not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2:
+            return
+        if os.environ.get("PILOTLINT_JOBS", "").strip() == "1" or threading.active_count() > 1:
+            return
+        import multiprocessing
+
+        self.pool = multiprocessing.get_context("fork").Pool(1)
+
+    def stop_workers(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+
+    def _put(self, table: OrderedDict, oid: str, value) -> None:
+        table[oid] = value
+        # an identity is three short strings: many more are kept (a first commit adds every file)
+        if len(table) > (self.size if table is self.full else 16 * self.size):
+            table.popitem(last=False)
+
+    def skip(self, oid: str | None) -> bool:
+        return oid is None or oid in self.skipped
+
+    def get(self, oid: str | None, *, full: bool = True) -> tuple:
+        """(data or None, problem or None) for a blob; with `full=False` the data may be only
+        the document's identity (`apiVersion`, `kind`, `pilot`)."""
+        import json
+
         if oid is None:
             return None, None
-        if oid in self.items:
-            self.items.move_to_end(oid)
-            return self.items[oid]
-        raw = self.repo.blobs().read(oid, max_bytes=self.limits["max_file_bytes"])
-        value = parse_document(raw, self.limits)
-        self._put(oid, value)
-        return value
+        if not full and oid not in self.ids and oid not in self.full:
+            self._now(oid, False)
+        if not full and oid in self.ids:
+            self.ids.move_to_end(oid)
+            identity = self.ids[oid]
+            return ({"apiVersion": identity[2], "kind": identity[0], "pilot": identity[1]}
+                    if identity[0] else None), None
+        if oid not in self.full:
+            self._now(oid, True)
+        self.full.move_to_end(oid)
+        text, problem = self.full[oid]
+        return (json.loads(text) if text is not None else None), problem
+
+
+def _dump(data) -> str:
+    import json
+
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _digest(work: list, limits) -> list[tuple[str, tuple]]:
+    """For each (blob, full): ("id", identity), or ("full", (JSON text or None, problem or
+    None)) when the full parse was asked for, or the identity pass cannot be sure, or the
+    document is an approval (to be judged). Runs in the worker process too: text pickles in
+    a fraction of the time values do."""
+    out = []
+    for raw, full in work:
+        identity = None if full else _identity(raw, limits)
+        if identity is None or identity[0] == "Approval":
+            data, problem = parse_document(raw, limits)
+            out.append(("full", (_dump(data) if data is not None else None, problem)))
+        else:
+            out.append(("id", identity))
+    return out
+
+
+def _identity(raw, limits) -> tuple | None:
+    """(kind, pilot, apiVersion) of one of our documents, ("", None, None) for a file that
+    is not ours, or None when only the full parse can tell (or tell what is wrong)."""
+    if raw is None:
+        return "", None, None
+    if isinstance(raw, OversizedBlob):
+        return None
+    try:
+        found = identify(read_text(raw, limits))
+    except LoadError:
+        return None
+    if found is None:
+        return None
+    api, kind, pilot = found
+    if not (isinstance(api, str) and api.startswith("pilotlint/")) or kind not in PILOT_KINDS:
+        return "", None, None
+    return kind, pilot if isinstance(pilot, str) else None, api
+
+
+def _outermost(folders: list[str]) -> list[str]:
+    """The folders that are not inside another one of them."""
+    out: list[str] = []
+    for folder in sorted(set(folders), key=lambda f: (f.count("/"), f)):
+        if not any(under(folder, kept) for kept in out):
+            out.append(folder)
+    return out
 
 
 class DecisionLog:
@@ -85,35 +218,63 @@ class DecisionLog:
         self.config = config
         self.prefixes = config.prefixes()
         self.config_rel = config.rel
-        self.docs = DocCache(repo, config.limits, size=4 * _GROUP + 1536)
+        self.docs = DocCache(repo, config.limits)
 
     def covers(self, path: str) -> bool:
         return path.endswith(YAML_SUFFIXES) and any(under(path, p) for p in self.prefixes)
 
     def entries(self, head: str, *, pilot: str | None = None, since=None, until=None,
-                progress=None) -> Iterator[dict]:
+                progress=None, within: list[str] | None = None) -> Iterator[dict]:
+        """`within`: only commits that changed something in these folders (and the
+        configuration): the summary's short log of one pilot, whose documents are there."""
         import tempfile
         from pathlib import Path
 
-        paths = [*self.prefixes, *([self.config_rel] if self.config_rel else [])]
-        with tempfile.TemporaryDirectory(prefix="pilotlint-signers-") as tmp:
-            signers = Path(tmp) / "allowed_signers"
-            signers.write_text(_commit_signers(self.config.people), encoding="utf-8")
-            group: list = []
-            for commit in self.repo.iter_commits(None, head, paths, since=since, until=until, signatures=True,
-                                                 allowed_signers=signers):
-                if progress:
-                    progress.tick()
-                group.append(commit)
-                if len(group) == _GROUP:
-                    yield from self._group(group, pilot)
-                    group = []
-            yield from self._group(group, pilot)
+        from pilotlint.documents.workspace import _PLAIN_ID
 
-    def _group(self, commits, pilot) -> Iterator[dict]:
-        """A bounded group of commits: their blobs are read together, then each becomes an entry."""
-        self.docs.prefetch(oid for c in commits for f in c.changes if self.covers(f.path)
-                           for oid in (f.old_oid, f.new_oid))
+        self.docs.needle = pilot.encode() if pilot is not None and _PLAIN_ID.fullmatch(pilot) else None
+        where = _outermost(within) if within is not None else self.prefixes
+        paths = [*where, *([self.config_rel] if self.config_rel else [])]
+        if within is None:  # a whole log: worth a second core (a short one is not)
+            self.docs.start_workers()
+        try:
+            with tempfile.TemporaryDirectory(prefix="pilotlint-signers-") as tmp:
+                signers = Path(tmp) / "allowed_signers"
+                signers.write_text(_commit_signers(self.config.people), encoding="utf-8")
+                group: list = []
+                behind = None   # the group read before this one: written while this one is parsed
+                for commit in self.repo.iter_commits(None, head, paths, since=since, until=until,
+                                                     signatures=True, allowed_signers=signers):
+                    if progress:
+                        progress.tick()
+                    group.append(commit)
+                    if len(group) == _GROUP:
+                        ahead = (group, self.docs.submit(self._wanted(group)))
+                        if behind is not None:
+                            yield from self._finish(*behind, pilot)
+                        behind, group = ahead, []
+                ahead = (group, self.docs.submit(self._wanted(group))) if group else None
+                for done in (behind, ahead):
+                    if done is not None:
+                        yield from self._finish(*done, pilot)
+        finally:
+            self.docs.stop_workers()
+
+    def _wanted(self, commits) -> dict[str, bool]:
+        """The blobs a bounded group of commits needs, and whether each needs a full parse."""
+        wanted: dict[str, bool] = {}
+        for commit in commits:
+            for f in commit.changes:
+                if self.covers(f.path):
+                    both = f.old_oid is not None and f.new_oid is not None   # a change: diffed
+                    for oid in (f.old_oid, f.new_oid):
+                        if oid is not None:
+                            wanted[oid] = wanted.get(oid, False) or both
+        return wanted
+
+    def _finish(self, commits, handle, pilot) -> Iterator[dict]:
+        """The group's blobs digested, each of its commits becomes an entry."""
+        self.docs.finish(handle)
         for commit in commits:
             entry = self.entry(commit, pilot)
             if entry is not None:
@@ -128,8 +289,11 @@ class DecisionLog:
             return None
         changes, approvals, problems = [], [], []
         for file in touched:
-            old, old_problem = self.docs.get(file.old_oid)
-            new, new_problem = self.docs.get(file.new_oid)
+            if self.docs.skip(file.old_oid) and self.docs.skip(file.new_oid):
+                continue  # neither version can be the pilot's
+            both = file.old_oid is not None and file.new_oid is not None
+            old, old_problem = self.docs.get(file.old_oid, full=both)
+            new, new_problem = self.docs.get(file.new_oid, full=both)
             problem = new_problem or old_problem
             if problem:
                 problems.append(f"{display(file.path)}: {problem}")

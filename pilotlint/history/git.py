@@ -31,9 +31,8 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 _GIT_OPTIONS = (
     "--no-pager",
@@ -66,8 +65,7 @@ class GitError(Exception):
     """Git cannot do what was asked: the message is for `pilotlint: error: ...`, exit 2."""
 
 
-@dataclass(frozen=True, slots=True)
-class FileChange:
+class FileChange(NamedTuple):
     """One path changed by a commit (from `git log --raw --no-renames`).
 
     For a merge commit (`-c`), only paths that differ from every parent are listed: what
@@ -81,8 +79,7 @@ class FileChange:
     new_mode: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Commit:
+class Commit(NamedTuple):
     sha: str
     parents: tuple[str, ...]
     author_name: str
@@ -94,7 +91,7 @@ class Commit:
     signature: str = "none"   # good | bad | none (anything but %G? = G is not good); only with signatures
     signer: str | None = None  # %GS, None without a signature
     signature_code: str = "N"  # the raw %G? letter
-    changes: tuple[FileChange, ...] = field(default=(), compare=False)
+    changes: tuple[FileChange, ...] = ()
 
     @property
     def message(self) -> str:
@@ -105,8 +102,7 @@ class Commit:
         return tuple(change.path for change in self.changes)
 
 
-@dataclass(frozen=True, slots=True)
-class TreeEntry:
+class TreeEntry(NamedTuple):
     """One entry of a commit's tree: its repository path, what it is, its blob id and size."""
 
     path: str          # exact (surrogateescape for bytes that are not UTF-8)
@@ -159,12 +155,12 @@ def open_quietly(root: Path) -> "Repo | None":
         return None
 
 
-def _environment() -> dict:
+def _environment(literal: bool = True) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_") or k in _KEEP_ENV}
     env["GIT_TERMINAL_PROMPT"] = "0"
     env["GIT_OPTIONAL_LOCKS"] = "0"
     env["GIT_PAGER"] = "cat"
-    env["GIT_LITERAL_PATHSPECS"] = "1"
+    env["GIT_LITERAL_PATHSPECS"] = "1" if literal else "0"
     # the objects as they are: `refs/replace/*` and a graft file would let whoever set up
     # the repository show pilotlint another commit's tree or parents in place of the real ones
     env["GIT_NO_REPLACE_OBJECTS"] = "1"
@@ -210,6 +206,21 @@ def _check_date(value: str, option: str) -> str:
     if not isinstance(value, str) or not _DATE.match(value):
         raise GitError(f"{option} {value!r} is not a date; use YYYY-MM-DD")
     return value
+
+
+_GLOB_SPECIAL = re.compile(r"([*?\[\]\\])")
+
+
+def glob_escape(text: str) -> str:
+    """`text` matched literally inside a glob pattern (`*`, `?`, `[`, `]` and `\\` escaped)."""
+    return _GLOB_SPECIAL.sub(r"\\\1", text)
+
+
+def _pathspecs(paths: Iterable[str] | None, globs: bool) -> list[str]:
+    """Literal paths (the global --literal-pathspecs), or patterns each under `:(glob)`
+    magic: whatever a name holds, the pattern is the one the caller escaped."""
+    checked = _check_paths(paths)
+    return [f":(glob){p}" for p in checked] if globs else checked
 
 
 def _path(data: bytes) -> str:
@@ -337,7 +348,7 @@ class Repo:
                      since: str | None = None, until: str | None = None, *, diff_filter: str | None = None,
                      max_count: int | None = None, reverse: bool = False, merges: bool = True,
                      signatures: bool = False, topo: bool = False,
-                     allowed_signers: Path | None = None) -> Iterator[Commit]:
+                     allowed_signers: Path | None = None, globs: bool = False) -> Iterator[Commit]:
         """Commits in `base..head` (all of head's history when base is None), newest first.
 
         Streams `git log` so that memory does not grow with history. Each commit carries the
@@ -372,12 +383,13 @@ class Repo:
             args.append("--reverse")
         args.append(f"{_check_sha(base)}..{head}" if base else head)
         args.append("--")
-        args.extend(_check_paths(paths))
-        yield from self._stream_log(args, signatures)
+        args.extend(_pathspecs(paths, globs))
+        yield from self._stream_log(args, signatures, literal=not globs)
 
-    def _stream_log(self, args: list[str], signatures: bool = False) -> Iterator[Commit]:
+    def _stream_log(self, args: list[str], signatures: bool = False, literal: bool = True) -> Iterator[Commit]:
+        options = _GIT_OPTIONS if literal else tuple(o for o in _GIT_OPTIONS if o != "--literal-pathspecs")
         try:
-            proc = subprocess.Popen(["git", *_GIT_OPTIONS, *args], cwd=self.root, env=_environment(),
+            proc = subprocess.Popen(["git", *options, *args], cwd=self.root, env=_environment(literal),
                                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         except OSError as exc:
             raise GitError(f"cannot run git: {exc.strerror or exc}") from None
@@ -427,16 +439,19 @@ class Repo:
 
     # -- trees and blobs -------------------------------------------------------------
 
-    def tree(self, sha: str, paths: Iterable[str] | None = None) -> list[TreeEntry]:
+    def tree(self, sha: str, paths: Iterable[str] | None = None, *, sizes: bool = True) -> list[TreeEntry]:
         """Every entry under `paths` in the commit's tree (recursively): files, symbolic links
-        and submodules, with their exact names."""
-        out = self.run("ls-tree", "-r", "-l", "-z", "--full-tree", _check_sha(sha), "--", *_check_paths(paths))
+        and submodules, with their exact names (and sizes, unless `sizes` is False: -1)."""
+        out = self.run("ls-tree", "-r", *(["-l"] if sizes else []), "-z", "--full-tree", _check_sha(sha), "--",
+                       *_check_paths(paths))
         entries = []
         for record in out.split(b"\0"):
             if not record:
                 continue
             meta, _, name = record.partition(b"\t")
             parts = meta.split()
+            if not sizes and len(parts) == 3:
+                parts.append(b"-")
             if len(parts) != 4:
                 raise GitError(f"unexpected line in git ls-tree's output: {_text(record)[:80]!r}")
             kind = _MODES.get(parts[0])
@@ -492,8 +507,7 @@ _WRITE_OPTIONS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Identity:
+class Identity(NamedTuple):
     """Who makes a commit, and when (`date`: ISO 8601 with offset)."""
 
     name: str

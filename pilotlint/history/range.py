@@ -112,9 +112,10 @@ class Range:
         base_tree = GitTree(repo, config_at or base)
         self.problems: list = []
         self.config = self._base_config(base_tree)
-        cache: dict = {}
-        self.base = Workspace(GitTree(repo, self.fork), self.config, today, cache=cache)
-        self.head = Workspace(GitTree(repo, head), self.config, today, cache=cache)
+        cache: dict = {}        # both sides share most blobs: each is identified and parsed once
+        identities: dict = {}
+        self.base = Workspace(GitTree(repo, self.fork), self.config, today, cache=cache, identities=identities)
+        self.head = Workspace(GitTree(repo, head), self.config, today, cache=cache, identities=identities)
         for ws in (self.base, self.head):
             ws.keep = True
             ws.scan()

@@ -20,8 +20,7 @@ How a charter's change is classified (expansion, contraction, neutral) is the ta
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, NamedTuple
 
 from pilotlint.documents.fastschema import json_equal
 from pilotlint.documents.values import plain
@@ -47,8 +46,7 @@ class Item(str):
         return item
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(NamedTuple):
     pilot: str | None
     path: str            # the file, relative to the repository root
     where: tuple | str   # the field's path in the document (() for the whole document)
@@ -121,6 +119,8 @@ same = json_equal  # equal as data: `true` is not `1`, `2500` is `2500.0`
 
 # -- raw field-by-field diff ---------------------------------------------------------
 
+_JSON = __import__("json").JSONEncoder(ensure_ascii=False, check_circular=False).encode
+
 def diff_values(old, new, path: tuple = ()) -> list[tuple[tuple, str, object, object]]:
     """(path, change, from, to) for every difference between two values."""
     out: list = []
@@ -128,7 +128,16 @@ def diff_values(old, new, path: tuple = ()) -> list[tuple[tuple, str, object, ob
     return out
 
 
+def _unchanged(old, new) -> bool:
+    """A quick yes for an unchanged mapping or list (most of a document, between two
+    versions): equal for Python *and* written the same as JSON, so that `true` against `1`
+    or a reordered mapping still goes the long way (where `same` decides)."""
+    return old == new and _JSON(old) == _JSON(new)
+
+
 def _diff(old, new, path, out) -> None:
+    if (old.__class__ is dict or old.__class__ is list) and old.__class__ is new.__class__ and _unchanged(old, new):
+        return
     if isinstance(old, dict) and isinstance(new, dict):
         for key in new:
             if key not in old:

@@ -15,8 +15,7 @@ the configuration, suppressions and the selection, the same way for every scope.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, NamedTuple
 
 # Rule families, imported when a check runs (each registers its rules on import).
 RULE_MODULES = (
@@ -35,8 +34,7 @@ RULE_MODULES = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     """What a rule yields: a document, the path of the node it is about, and the message."""
 
     doc: object                   # a pilotlint.documents.model.Document
@@ -46,8 +44,7 @@ class Hit:
     severity: str | None = None  # when the rule's catalogue severity does not apply
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     id: str
     func: Callable
     scope: str  # "pilot" | "range" | "config"

@@ -13,7 +13,8 @@ One judgement (`pilotlint.history.approvals`), two sources of decisions:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
+
 
 from pilotlint.documents.model import Document, Pilot
 from pilotlint.documents.values import text
@@ -24,8 +25,7 @@ from pilotlint.rules import Hit, rule
 _NEWEST = 10 ** 9  # sequences: committed approvals by the age of their commit, uncommitted ones newest
 
 
-@dataclass
-class Book:
+class Book(NamedTuple):
     """The decisions on one pilot's charter in `check`, and who may decide."""
 
     decisions: list[appr.Decision]
