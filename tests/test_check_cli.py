@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 
-from conftest import EXAMPLES, TODAY
+import pytest
+
+from conftest import EXAMPLES, REPO, TODAY, init_repo, run_cli
 from examples_runner import apply_example
 
 
@@ -166,3 +171,39 @@ def test_one_note_is_checked_with_its_charter(sample, cli):
     result = cli("check", note, "--today", TODAY, "--format", "json")
     assert result.code == 0, result
     assert "PL006" not in result.rules()  # the charter was found, so the note is not dangling
+
+
+# -- the pre-commit hook's command line runs without click, and says exactly the same ---------
+
+FAST_ARGS = [
+    ["--no-git", "--today", "2026-11-24"],
+    ["--no-git", "--today=2026-11-24", "--", "pilots/outbound-drafts/charter.yaml"],
+    ["--today", "2026-11-24", "--strict", "--format", "json", "pilots/outbound-drafts"],
+    ["--no-git", "--today", "2026-11-24", "--select", "PL3", "--select", "PL7", "--fail-on=warning"],
+    ["--no-git", "--today", "2026-11-10", "--ignore", "PL1", "--strict"],   # W47 is a future week: PL011
+    ["--no-git", "--today", "2026-11-24", "--ignore", "PL011", "--show-suppressed", "--format", "github"],
+    ["--no-git", "--today", "2026-11-24", "--format=sarif", "--", "--not-a-file.yaml"],
+    ["--no-git", "--today", "2026-13-01"],                       # not a date: click explains it
+    ["--no-git", "--format", "xml"],                              # not a format: click explains it
+    ["--no-git", "--today", "2026-11-24", "--bogus"],             # unknown: click explains it
+    ["--no-git", "--today", "2026-11-24", "nosuch.yaml"],
+    ["--help"],
+]
+
+
+@pytest.mark.parametrize("args", FAST_ARGS, ids=[" ".join(a) for a in FAST_ARGS])
+def test_the_hooks_command_line_says_the_same_with_and_without_click(sample, args):
+    apply_example(sample, {"charter": "authority: [approve_vendors]"})   # errors (PL1xx) to select or not
+    init_repo(sample)
+    fast = run_cli("check", *args, cwd=sample)
+    slow = run_cli("check", *args, cwd=sample, env={"PILOTLINT_NO_FAST_PATH": "1"})
+    assert (fast.code, fast.out, fast.err) == (slow.code, slow.out, slow.err)
+
+
+def test_the_hooks_command_line_does_not_import_click(sample):
+    code = ("import sys\nsys.argv = ['pilotlint', 'check', '--no-git', '--today', '2026-11-24', '--',"
+            " 'pilots/outbound-drafts/charter.yaml']\nfrom pilotlint.cli import main\ntry:\n    main()\n"
+            "except SystemExit as exc:\n    print('exit', exc.code, 'click' in sys.modules, file=sys.stderr)\n")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=sample, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert proc.stderr.strip().splitlines()[-1] == "exit 0 False", proc.stderr

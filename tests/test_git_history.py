@@ -163,7 +163,7 @@ def test_many_files_become_glob_patterns_that_miss_nothing_and_match_no_look_ali
         commit_all(repo, f"edit {stem}", "2026-10-01T10:00:00+02:00")
     files = [f"pilots/p1/{name}.yaml", f"pilots/p2/{name}.yaml", f"pilots/p1/approvals/{name}.yaml"]
     patterns = _patterns(files, ["pilots"], {files[2]})
-    assert len(patterns) == 2 and "pilots/*/approvals/*" in patterns
+    assert len(patterns) == 2 and ("pilots", "*", "approvals", "*") in patterns
 
     def facts(max_files):
         history = History(Repo.open(repo), git(repo, "rev-parse", "HEAD"), ["pilots"])
@@ -173,9 +173,56 @@ def test_many_files_become_glob_patterns_that_miss_nothing_and_match_no_look_ali
 
     literal, by_path = facts(200)
     globbed, by_pattern = facts(0)
-    assert literal._globs is None and globbed._globs == patterns
+    assert literal._globs is None and len(globbed._globs) == 2 and "pilots/*/approvals/*" in globbed._globs
     assert by_pattern == by_path == {files[0]: [(f"edit {name}", "M"), ("start", "A")],
                                      files[1]: [("start", "A")], files[2]: [(f"edit {name}", "A")]}
     assert globbed.committed_oid(files[0]) == literal.committed_oid(files[0]) is not None
     with pytest.raises(KeyError):
         globbed.touches("pilots/p1/aXb.yaml")   # never asked for: not answered from a guess
+
+
+def test_a_guess_from_the_first_files_is_kept_only_when_it_covers_every_file(tmp_path):
+    from pilotlint.history.facts import History
+    from pilotlint.history.git import Repo
+
+    repo = tmp_path / "r"
+    for path in ("pilots/a/charter.yaml", "pilots/b/charter.yaml", "pilots/c/deeper/charter.yaml"):
+        (repo / path).parent.mkdir(parents=True, exist_ok=True)
+        (repo / path).write_text("v: 1\n")
+    git(tmp_path, "init", "-q", "-b", "main", str(repo))
+    commit_all(repo, "start", BASE_DATE)
+    (repo / "pilots/c/deeper/charter.yaml").write_text("v: 2\n")
+    commit_all(repo, "edit the deep one", "2026-10-01T10:00:00+02:00")
+    head = git(repo, "rev-parse", "HEAD")
+
+    def history(files):
+        h = History(Repo.open(repo), head, ["pilots"])
+        h.MAX_FILES = 0
+        h.speculate(["pilots/a/charter.yaml"])       # the first files indexed
+        guess = h._guess
+        h.start(files)
+        return h, guess
+
+    kept, guess = history(["pilots/a/charter.yaml", "pilots/b/charter.yaml"])
+    assert kept._walk is guess
+    replaced, guess = history(["pilots/a/charter.yaml", "pilots/c/deeper/charter.yaml"])
+    assert replaced._walk is not guess
+    assert [t.commit.subject for t in replaced.touches("pilots/c/deeper/charter.yaml")] == \
+        ["edit the deep one", "start"]
+
+
+def test_a_repository_larger_than_one_read_is_checked_whole_with_its_history(tmp_path, cli):
+    """The index reads 512 files at a time and starts git's walk after the first read."""
+    import sys
+
+    from conftest import REPO
+
+    sys.path.insert(0, str(REPO / "bench"))
+    from generate import add_history, generate
+
+    repo = generate(tmp_path / "repo", 45, 12)   # 45 pilots x 14 files
+    add_history(repo, 60)
+    with_git = cli("check", "--today", "2026-11-24", "--format", "json", cwd=repo).json
+    without = cli("check", "--no-git", "--today", "2026-11-24", "--format", "json", cwd=repo).json
+    assert with_git["summary"]["files"] == without["summary"]["files"] == 45 * 14
+    assert {f["rule"] for f in with_git["findings"]} - {f["rule"] for f in without["findings"]} == {"PL901"}

@@ -1,14 +1,13 @@
 """The command line: thin. Each command lives in `pilotlint/cli/` and is imported only
-when it runs, so that `pilotlint check` in a pre-commit hook starts fast."""
+when it runs, so that `pilotlint check` in a pre-commit hook starts fast; the hook's own
+form, `pilotlint check [simple options] -- FILES`, runs without click at all
+(`pilotlint.cli.fast`), and everything else goes through the click application
+(`pilotlint.cli.app`)."""
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import os
 import sys
-
-import click
 
 # name -> (module, short help shown by `pilotlint --help` without importing the module)
 COMMANDS = {
@@ -31,58 +30,39 @@ COMMANDS = {
 }
 
 
-class LazyGroup(click.Group):
-    def list_commands(self, ctx):
-        return [name for name, (module, _) in COMMANDS.items() if importlib.util.find_spec(module)]
-
-    def get_command(self, ctx, name):
-        if name not in COMMANDS or not importlib.util.find_spec(COMMANDS[name][0]):
-            return None
-        return getattr(importlib.import_module(COMMANDS[name][0]), f"{name}_command")
-
-    def format_commands(self, ctx, formatter):
-        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
-        with formatter.section("Commands"):
-            formatter.write_dl(rows)
-
-
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
-              help="Use this .pilotlint.yaml instead of searching upwards from the checked path.")
-@click.version_option(package_name="pilotlint", message="pilotlint %(version)s")
-@click.pass_context
-def cli(ctx, config_file):
-    """pilotlint keeps AI pilots under control in git.
-
-    A pilot's charter, weekly notes and rollback plan live as YAML in a repository;
-    pilotlint checks them against their schema and the governance rules, uses git
-    history as the decision log, blocks pull requests that widen a pilot before it has
-    earned it, and writes the one-page handoff summary.
-
-    \b
-    Start here:
-      pilotlint check               lint the repository's pilots
-      pilotlint explain PL302       why a rule exists and how to fix it
-      pilotlint summary PILOT       the handoff summary in Markdown
-
-    Exit codes: 0 no error finding (gate passes), 1 error findings (gate blocked),
-    2 usage, configuration or environment error.
-    """
-    ctx.ensure_object(dict)
-    ctx.obj["config_file"] = config_file
-
-
 def main() -> None:
+    from pilotlint.cli.common import UsageFailure
+
     try:
+        code = None
+        if sys.argv[1:2] == ["check"] and not os.environ.get("PILOTLINT_NO_FAST_PATH"):
+            from pilotlint.cli.fast import fast_check
+
+            code = fast_check(sys.argv[2:])
+        if code is not None:
+            sys.stdout.flush()
+            sys.exit(code)
+        from pilotlint.cli.app import cli
+
         cli.main(prog_name="pilotlint")
     except KeyboardInterrupt:
         sys.exit(130)
     except SystemExit:
         raise
+    except UsageFailure as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
     except Exception as exc:  # a bug: say so plainly instead of a traceback
         if os.environ.get("PILOTLINT_DEBUG"):
             raise
-        click.echo(f"pilotlint: internal error: {type(exc).__name__}: {exc}\n"
-                   "This is a bug in pilotlint; rerun with PILOTLINT_DEBUG=1 for details and report it.",
-                   err=True)
+        sys.stderr.write(f"pilotlint: internal error: {type(exc).__name__}: {exc}\n"
+                         "This is a bug in pilotlint; rerun with PILOTLINT_DEBUG=1 for details and report it.\n")
         sys.exit(2)
+
+
+def __getattr__(name: str):
+    if name == "cli":  # the click group, for tests and tools that import it
+        from pilotlint.cli.app import cli
+
+        return cli
+    raise AttributeError(name)

@@ -1,4 +1,7 @@
-"""What the commands share: dates, configuration discovery, output, errors."""
+"""What the commands share: dates, configuration discovery, output, errors.
+
+Nothing here imports click at module level: `pilotlint check` in a pre-commit hook runs
+without it (pilotlint/cli/fast.py), and every command shares these functions."""
 
 from __future__ import annotations
 
@@ -7,20 +10,22 @@ import sys
 from datetime import date
 from pathlib import Path
 
-import click
-
 from pilotlint.documents.config import Config, ConfigError, escape, find_config, load_config
 
 
-class UsageFailure(click.ClickException):
-    """Configuration or environment error: exit code 2 with a one-line message."""
+class UsageFailure(Exception):
+    """Configuration or environment error: exit code 2 with a one-line message
+    (`pilotlint.cli.main` shows it)."""
 
     exit_code = 2
+
+    def format_message(self) -> str:
+        return str(self.args[0]) if self.args else ""
 
     def show(self, file=None) -> None:
         # one line, control characters shown: a message that quotes a file or a key cannot
         # start a workflow command (`::error`) on a line of its own in a CI log
-        click.echo(f"pilotlint: error: {escape(self.format_message())}", err=True)
+        (file or sys.stderr).write(f"pilotlint: error: {escape(self.format_message())}\n")
 
 
 def parse_today(_ctx, _param, value) -> date:
@@ -29,18 +34,23 @@ def parse_today(_ctx, _param, value) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
+        import click
+
         raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
 
 
-today_option = click.option("--today", callback=parse_today, metavar="YYYY-MM-DD",
-                            help="Judge dates as of this day (default: today), for reproducible results.")
+def today_option(func):
+    import click
+
+    return click.option("--today", callback=parse_today, metavar="YYYY-MM-DD",
+                        help="Judge dates as of this day (default: today), for reproducible results.")(func)
 
 
 def split_ids(values) -> list[str]:
     return [part.strip().upper() for value in values or () for part in value.split(",") if part.strip()]
 
 
-def discover(ctx: click.Context, start: Path) -> tuple[Path | None, Path]:
+def discover(ctx, start: Path) -> tuple[Path | None, Path]:
     """The configuration file (from --config or found upwards) and the workspace root.
 
     The root is the git work tree when the configuration lies inside one (paths in the
@@ -49,7 +59,7 @@ def discover(ctx: click.Context, start: Path) -> tuple[Path | None, Path]:
     """
     from pilotlint.history.git import find_toplevel
 
-    explicit = (ctx.find_root().obj or {}).get("config_file")
+    explicit = (ctx.find_root().obj or {}).get("config_file") if ctx is not None else None
     path = Path(explicit) if explicit else find_config(start)
     if explicit and not (path.is_file() or path.is_symlink()):
         raise UsageFailure(str(ConfigError("no such configuration file", explicit)))
@@ -62,7 +72,7 @@ def discover(ctx: click.Context, start: Path) -> tuple[Path | None, Path]:
     return path, root.resolve()
 
 
-def open_workspace(ctx: click.Context, start: Path, today: date, *, use_git: bool = True):
+def open_workspace(ctx, start: Path, today: date, *, use_git: bool = True):
     """A workspace over the work tree that holds `start`: the configuration (a link there
     is PL013, never followed), the document source and, inside git, the history facts.
 
@@ -127,7 +137,8 @@ def write_output(text: str, output: str | None) -> None:
         except WriteError as exc:
             raise UsageFailure(str(exc)) from None
     else:
-        click.echo(text, nl=False)
+        sys.stdout.write(text)
+        sys.stdout.flush()
 
 
 def append_output(text: str, path: str) -> None:

@@ -9,10 +9,10 @@ import click
 from pilotlint.cli.common import UsageFailure, open_workspace, today_option, write_output
 
 
-def check_repository(ctx, today, *, use_git: bool = True, pilots=None, visit=None):
+def check_repository(ctx, today, *, use_git: bool = True, pilots=None, visit=None, indexed=None):
     """Run the engine over the repository's configured paths (what `summary`, `status`,
     `site` read): the index of every document, then the pilots asked for. Returns
-    (workspace, result)."""
+    (workspace, result). `indexed(ws)` is called between the two."""
     from pilotlint.documents.config import ConfigError
     from pilotlint.engine import run
 
@@ -20,6 +20,8 @@ def check_repository(ctx, today, *, use_git: bool = True, pilots=None, visit=Non
     try:
         # one pilot: only the files that could name it are identified (Workspace.scan)
         ws.scan(pilot=pilots[0] if pilots is not None and len(pilots) == 1 else None)
+        if indexed is not None:
+            indexed(ws)
         return ws, run(ws, pilots=pilots, visit=visit)
     except ConfigError as exc:
         raise UsageFailure(str(exc)) from None
@@ -60,13 +62,15 @@ def summary_command(ctx, pilot, fmt, output, template, no_git, today):
     if template is not None and not template.is_file():
         raise UsageFailure(f"{template}: no such template file")
     seen = {}
+    later = {}
     ws, result = check_repository(ctx, today, use_git=not no_git, pilots=[pilot],
-                                  visit=lambda item, found, quiet: seen.update(pilot=item, found=found, quiet=quiet))
+                                  visit=lambda item, found, quiet: seen.update(pilot=item, found=found, quiet=quiet),
+                                  indexed=lambda ws: later.update(log=_decision_log_soon(ws, pilot)))
     item = seen.get("pilot")
     if item is None or item.charter is None:
         raise unknown_pilot(pilot, ws)
     findings, suppressed = seen["found"], seen["quiet"]
-    entries = None if no_git else decision_log(ws, item)
+    entries = later["log"]() if later.get("log") else None
     if fmt == "html":
         from pilotlint.site.build import one_pager
 
@@ -86,29 +90,50 @@ def summary_command(ctx, pilot, fmt, output, template, no_git, today):
     ctx.exit(1 if any(f.severity == "error" for f in findings) else 0)
 
 
-def decision_log(ws, pilot, limit: int = 5) -> list[dict] | None:
+def _decision_log_soon(ws, pilot_id: str):
+    """Start reading the pilot's decision log in the background (git walks it on the other
+    core while the engine checks the pilot); returns a function that waits for it."""
+    import threading
+
+    if ws.history is None or pilot_id not in ws.by_pilot:
+        return None
+    paths = ws.by_pilot[pilot_id]
+    box: dict = {}
+    thread = threading.Thread(target=lambda: box.update(entries=decision_log(ws, pilot_id, paths)),
+                              name="pilotlint-decision-log", daemon=True)
+    thread.start()
+
+    def wait():
+        thread.join()
+        return box.get("entries")
+    return wait
+
+
+def decision_log(ws, pilot_id: str, paths: list[str], limit: int = 5) -> list[dict] | None:
     """The latest decision-log entries that touch the pilot, newest first, or None when
     there is no repository (or history cannot be read): then the summary has no such
     section. Entries come from the `log` machinery, reduced to date, author, signed and
-    subject.
+    subject. Reads through a repository of its own (it runs beside the engine's).
     """
-    if ws.history is None:
-        return None
     from pilotlint.history.decisionlog import DecisionLog
-    from pilotlint.history.git import GitError
+    from pilotlint.history.git import GitError, Repo
 
     entries = []
+    repo = None
     try:
-        repo = ws.history.repo
+        repo = Repo.open(ws.history.repo.root)
         # the commits that changed the folders the pilot's documents are in (git prunes to
         # them at once) or the configuration; `pilotlint log PILOT` reads all of history
-        folders = [doc.path.rsplit("/", 1)[0] if "/" in doc.path else "." for doc in pilot.documents]
-        for entry in DecisionLog(repo, ws.config).entries(repo.head(), pilot=pilot.id, within=folders):
+        folders = [path.rsplit("/", 1)[0] if "/" in path else "." for path in paths]
+        for entry in DecisionLog(repo, ws.config).entries(ws.history.head, pilot=pilot_id, within=folders):
             entries.append(entry)
             if len(entries) >= limit:
                 break
     except (GitError, OSError, ValueError):
         return None  # history that cannot be read
+    finally:
+        if repo is not None:
+            repo.close()
     out = []
     for entry in entries:
         author = entry.get("author") or {}

@@ -198,15 +198,17 @@ class WorkTree:
                 raise ReadError("PL013", _not_a_file(SPECIAL))
             if info.st_size > limit:
                 raise _too_big(info.st_size, limit)
-            chunks, left = [], limit + 1
-            while left > 0:
-                chunk = os.read(fd, min(left, 1 << 20))
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                left -= len(chunk)
-            data = b"".join(chunks)
-            if len(data) > limit:  # it grew while being read
+            data = os.read(fd, info.st_size + 1)   # one call for a file that did not change size
+            if len(data) != info.st_size:           # it changed while being read: read on, to the limit
+                chunks, left = [data], limit + 1 - len(data)
+                while left > 0:
+                    chunk = os.read(fd, min(left, 1 << 20))
+                    if not chunk:
+                        break
+                    chunks.append(chunk)
+                    left -= len(chunk)
+                data = b"".join(chunks)
+            if len(data) > limit:
                 raise _too_big(len(data), limit)
             return data
         except OSError as exc:

@@ -104,7 +104,7 @@ class Workspace:
         if self.partial:
             self._add_naming(entries, pilot.encode())
         else:
-            self.add_entries(entries, ours_by_path=True)
+            self.add_entries(entries, ours_by_path=True, speculate=True)
         self._start_history()
 
     def scan_targets(self, targets: Iterable[str]) -> None:
@@ -160,7 +160,12 @@ class Workspace:
                  if self.slots[path].kind in ("Charter", "Approval")]
         history.start(files, any_name=[path for path in files if self.slots[path].kind == "Approval"])
 
-    def add_entries(self, entries: Iterable[Entry], *, ours_by_path: bool) -> None:
+    def _history_files(self) -> list[str]:
+        """The charters and approvals indexed so far (what the history will be asked about)."""
+        return [path for path, slot in self.slots.items()
+                if slot.state == OURS and slot.kind in ("Charter", "Approval") and slot.pilot]
+
+    def add_entries(self, entries: Iterable[Entry], *, ours_by_path: bool, speculate: bool = False) -> None:
         wanted = [e for e in entries if e.path not in self.slots]
         files = []
         for entry in wanted:
@@ -199,6 +204,9 @@ class Workspace:
                     slot = self.slots[entry.path]
                     known[entry.oid, ours_by_path] = (slot.state, slot.api, slot.kind, slot.pilot, [
                         (f.rule, f.line, f.column, f.pilot, f.message) for f in self.problems[before:]])
+            if speculate and start == 0 and self.history is not None and not self.history.started:
+                seen = self._history_files()
+                self.history.speculate(seen, any_name=[p for p in seen if self.slots[p].kind == "Approval"])
         self._group()
 
     def _index(self, entry: Entry, raw, ours_by_path: bool) -> None:

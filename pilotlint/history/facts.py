@@ -22,6 +22,7 @@ import hashlib
 import threading
 from typing import Iterable, NamedTuple
 
+from pilotlint.documents.source import under
 from pilotlint.history.git import Commit, GitError, Repo
 
 
@@ -41,11 +42,11 @@ def blob_id(data: bytes, width: int = 40) -> str:
     return digest(b"blob %d\0" % len(data) + data).hexdigest()
 
 
-def _patterns(files: list[str], prefixes: list[str], any_name: set[str]) -> list[str] | None:
-    """Glob patterns matching at least `files`: the pilot's folder (the first folder below a
-    configured path) becomes `*`, and so does the name of a file in `any_name`."""
+def _patterns(files: Iterable[str], prefixes: list[str], any_name: set[str]) -> list[tuple[str, ...]] | None:
+    """Glob patterns, as their parts (`"*"` or a literal name), matching at least `files`:
+    the pilot's folder (the first folder below a configured path) becomes `*`, and so does
+    the name of a file in `any_name`. None when a file is outside the prefixes."""
     from pilotlint.documents.source import under
-    from pilotlint.history.git import glob_escape
 
     out = set()
     for path in files:
@@ -53,21 +54,71 @@ def _patterns(files: list[str], prefixes: list[str], any_name: set[str]) -> list
         if prefix is None:
             return None
         depth = 0 if prefix == "." else prefix.count("/") + 1
-        parts = [glob_escape(part) for part in path.split("/")]
+        parts = path.split("/")
         if len(parts) > depth + 1:
             parts[depth] = "*"
         if path in any_name:
             parts[-1] = "*"
-        out.add("/".join(parts))
+        out.add(tuple(parts))
     return sorted(out)
 
 
-class History:
-    """Started by the workspace once it knows what it will be asked about: `start()` for
-    the configured paths (as soon as a whole-repository scan begins, so that git walks the
-    history while the documents are parsed), or `start(files)` for a few documents' paths."""
+def _matches(pattern: tuple[str, ...], path: str) -> bool:
+    parts = path.split("/")
+    return len(parts) == len(pattern) and all(want == "*" or want == part for want, part in zip(pattern, parts))
 
-    # Above this many files a walk of the configured paths is cheaper than literal paths.
+
+class _Walk:
+    """One `git log --raw` over some paths or patterns, read in a background thread: git
+    walks the history on the other core while the documents are parsed."""
+
+    def __init__(self, repo: Repo, head: str, paths: list[str], patterns: list[tuple[str, ...]] | None):
+        self.repo, self.head, self.paths, self.patterns = repo, head, paths, patterns
+        self.touches: dict[str, list[Touch]] = {}
+        self.error: str | None = None
+        self.thread = threading.Thread(target=self._read, name="pilotlint-history", daemon=True)
+        self.thread.start()
+
+    def covers(self, path: str) -> bool:
+        if self.patterns is not None:
+            return any(_matches(pattern, path) for pattern in self.patterns)
+        return any(under(path, p) for p in self.paths)
+
+    def _read(self) -> None:
+        from pilotlint.history.git import glob_escape
+
+        try:
+            if self.patterns is not None:
+                specs = ["/".join(part if part == "*" else glob_escape(part) for part in pattern)
+                         for pattern in self.patterns]
+                commits = self.repo.iter_commits(None, self.head, specs, globs=True)
+            else:
+                commits = self.repo.iter_commits(None, self.head, self.paths)
+            for sequence, commit in enumerate(commits):
+                slim = commit._replace(changes=())
+                for change in commit.changes:
+                    if change.path.endswith((".yaml", ".yml")):
+                        self.touches.setdefault(change.path, []).append(
+                            Touch(slim, sequence, change.status, change.old_oid, change.new_oid))
+        except GitError as exc:
+            self.error = str(exc)
+        except Exception as exc:  # a damaged repository: judged as unknown, said once
+            self.error = f"{type(exc).__name__}: {exc}"
+
+
+class History:
+    """Git facts about the files a run will ask about.
+
+    `start(files)` once the workspace knows them: their charters (freezes) and approvals
+    (who added them). A few files are walked as literal paths; many become a few glob
+    patterns, one per place a pilot keeps such a file (`pilots/*/charter.yaml`;
+    `pilots/*/approvals/*` for approvals, whose names differ), which git walks as fast as
+    one path. A whole-repository scan `speculate`s with the patterns of the first files it
+    indexes, so that git is already walking while the rest is indexed; when the files
+    asked about turn out to need other patterns, one walk of all of them replaces it (one
+    walk, so that the order of commits, which decides between decisions, is one order)."""
+
+    # Above this many files, glob patterns instead of literal paths.
     MAX_FILES = 200
     MAX_PATTERNS = 64  # an unusual layout with more places than this walks the prefixes
 
@@ -75,58 +126,63 @@ class History:
         self.repo, self.head = repo, head
         self.prefixes = prefixes
         self.paths: list[str] | None = None   # the files asked about (None: all under the prefixes)
-        self._touches: dict[str, list[Touch]] = {}
+        self._walk: _Walk | None = None
+        self._guess: _Walk | None = None
         self._tree: dict[str, str] | None = None
-        self.error: str | None = None
-        self._thread: threading.Thread | None = None
-        self._globs: list[str] | None = None
-
-    def start(self, files: list[str] | None = None, *, any_name: Iterable[str] = ()) -> None:
-        """Begin the walk in the background (once): of `files` only, or of the prefixes.
-
-        Many files become a few glob patterns, one per place a pilot keeps such a file
-        (`pilots/*/charter.yaml`; `pilots/*/approvals/*` for the files in `any_name`,
-        whose names differ): git walks them as fast as one path, and the patterns match
-        a superset of the files, so nothing asked about is missed."""
-        if self._thread is not None:
-            return
-        if files is not None:
-            self.paths = sorted(set(files))
-            if len(self.paths) > self.MAX_FILES:
-                patterns = _patterns(self.paths, self.prefixes, set(any_name))
-                self._globs = patterns if patterns is not None and len(patterns) <= self.MAX_PATTERNS else None
-        self._thread = threading.Thread(target=self._read, name="pilotlint-history", daemon=True)
-        self._thread.start()
 
     @property
     def started(self) -> bool:
-        return self._thread is not None
+        return self._walk is not None
 
-    def _read(self) -> None:
-        try:
-            if self._globs is not None:
-                commits = self.repo.iter_commits(None, self.head, self._globs, globs=True)
-            else:
-                commits = self.repo.iter_commits(None, self.head, self.paths if self.paths is not None
-                                                 else self.prefixes)
-            for sequence, commit in enumerate(commits):
-                slim = commit._replace(changes=())
-                for change in commit.changes:
-                    if change.path.endswith((".yaml", ".yml")):
-                        self._touches.setdefault(change.path, []).append(
-                            Touch(slim, sequence, change.status, change.old_oid, change.new_oid))
-        except GitError as exc:
-            self.error = str(exc)
-        except Exception as exc:  # a damaged repository: judged as unknown, said once
-            self.error = f"{type(exc).__name__}: {exc}"
+    @property
+    def _globs(self) -> list[str] | None:  # for tests: the patterns walked, as git sees them
+        from pilotlint.history.git import glob_escape
+
+        walk = self._walk
+        if walk is None or walk.patterns is None:
+            return None
+        return ["/".join(p if p == "*" else glob_escape(p) for p in pattern) for pattern in walk.patterns]
+
+    @property
+    def error(self) -> str | None:
+        return self._walk.error if self._walk is not None else None
+
+    def speculate(self, files: list[str], *, any_name: Iterable[str] = ()) -> None:
+        """Start walking the patterns of these first files (a whole-repository scan)."""
+        if self._walk is not None or self._guess is not None:
+            return
+        patterns = _patterns(files, self.prefixes, set(any_name))
+        if patterns and len(patterns) <= self.MAX_PATTERNS:
+            self._guess = _Walk(self.repo, self.head, [], patterns)
+
+    def start(self, files: list[str] | None = None, *, any_name: Iterable[str] = ()) -> None:
+        """Walk the history of `files` (all files under the prefixes when None), once."""
+        if self._walk is not None:
+            return
+        if files is None:
+            self._walk = _Walk(self.repo, self.head, self.prefixes, None)
+            return
+        self.paths = sorted(set(files))
+        guess = self._guess
+        if guess is not None and all(guess.covers(path) for path in self.paths):
+            self._walk = guess
+            return
+        if len(self.paths) <= self.MAX_FILES:
+            self._walk = _Walk(self.repo, self.head, self.paths, None)
+            return
+        patterns = _patterns(self.paths, self.prefixes, set(any_name))
+        if patterns is not None and len(patterns) <= self.MAX_PATTERNS:
+            self._walk = _Walk(self.repo, self.head, [], patterns)
+        else:
+            self._walk = _Walk(self.repo, self.head, self.prefixes, None)
 
     def _covered(self, path: str) -> bool:
         return self.paths is None or path in self.paths
 
     def _wait(self) -> None:
-        if self._thread is None:
+        if self._walk is None:
             self.start()
-        self._thread.join()
+        self._walk.thread.join()
 
     # -- facts ------------------------------------------------------------------------
 
@@ -135,7 +191,7 @@ class History:
         self._wait()
         if not self._covered(path):
             raise KeyError(f"internal: the history was walked for other files than {path!r}")
-        return self._touches.get(path, [])
+        return self._walk.touches.get(path, [])
 
     def committed_oid(self, path: str) -> str | None:
         """The blob HEAD holds at `path` (None: not committed)."""

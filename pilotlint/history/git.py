@@ -251,6 +251,13 @@ class Repo:
         if not start.exists():
             raise GitError(f"{path}: no such file or directory")
         probe = cls(start)
+        # one git call in the common case: the work tree, the git folder and the HEAD commit
+        quick = probe._call(["rev-parse", "--show-toplevel", "--absolute-git-dir", "HEAD^{commit}"])
+        lines = _text(quick.stdout).splitlines()
+        if quick.returncode == 0 and len(lines) == 3 and lines[0] and _HEX.match(lines[2]):
+            repo = cls(Path(lines[0]), Path(lines[1]))
+            repo._resolved["HEAD"] = lines[2]
+            return repo
         proc = probe._call(["rev-parse", "--show-toplevel", "--absolute-git-dir"])
         if proc.returncode != 0:
             raise GitError(_explain_open_failure(start, _text(proc.stderr)))

@@ -77,7 +77,7 @@ def scope_freeze(pilot: Pilot, ws: Workspace):
     if not spans:
         return
     limits = ws.config.limits
-    blobs = history.repo.blobs()
+    blobs = history.repo.blobs  # started when a version is read, not before
     for touch in history.touches(charter.path):
         if touch.status not in ("M", "T"):
             continue  # the commit that creates a charter is not a change during its freeze
@@ -88,7 +88,7 @@ def scope_freeze(pilot: Pilot, ws: Workspace):
         inside = [w for w in spans if w[1] <= when <= w[2]]
         if not inside:
             continue
-        versions = blobs.read_many([o for o in (touch.old_oid, touch.new_oid) if o], max_bytes=limits["max_file_bytes"])
+        versions = blobs().read_many([o for o in (touch.old_oid, touch.new_oid) if o], max_bytes=limits["max_file_bytes"])
         changed = frozen_changes(_parse(versions.get(touch.old_oid), limits), _parse(versions.get(touch.new_oid), limits))
         if not changed:
             continue
@@ -104,7 +104,7 @@ def scope_freeze(pilot: Pilot, ws: Workspace):
     if not on or history.is_committed(charter.path, charter.oid):
         return
     committed = history.committed_oid(charter.path)
-    before = _parse(blobs.read(committed, max_bytes=limits["max_file_bytes"]), limits) if committed else None
+    before = _parse(blobs().read(committed, max_bytes=limits["max_file_bytes"]), limits) if committed else None
     for change in frozen_changes(before, charter.data):
         yield Hit(charter, resolve(charter.data, change.where),
                   f"`{change.field}` is changed (not yet committed) while the scope freeze "
