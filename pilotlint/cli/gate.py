@@ -67,6 +67,11 @@ def gate_command(ctx, paths, base, head, fmt, output, select, ignore, fail_on, s
                                                           if any(under(p, w) for w in wanted)})
         result = run(rng.head, select=split_ids(select), ignore=split_ids(ignore), pilots=pilots)
         expansions = rng.expansion_json()
+        if rng.stale:
+            click.echo(f"pilotlint: note: {head_sha[:12]} does not contain the base's latest commit "
+                       f"({base_sha[:12]}), so it is judged against the base as it is now: what the base "
+                       "changed since the branch forked counts as undone here. Merge or rebase the branch "
+                       "onto the base to see only its own changes.", err=True)
     except (GitError, ConfigError) as exc:
         raise UsageFailure(str(exc)) from None
     finally:

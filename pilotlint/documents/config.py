@@ -22,6 +22,10 @@ from pilotlint.documents.source import FILE, ReadError, display, normalise
 CONFIG_NAME = ".pilotlint.yaml"
 APPROVALS_DIR = ".pilotlint/approvals"
 DEFAULT_UNSUPPRESSIBLE = ("PL8", "PL9")
+# Findings about what a file is (its syntax, kind, keys, size; a second charter; a link) are
+# never silenced from inside a file, whatever `rules.unsuppressible` says: a file that could
+# silence them could make the gate read a different document than people and git see.
+ALWAYS_UNSUPPRESSIBLE = ("PL001", "PL003", "PL004", "PL008", "PL012", "PL013")
 
 
 def escape(text: str) -> str:
@@ -60,7 +64,7 @@ class Config:
         self.severity: dict = {}
         self.overrides: list[Override] = []
         self.extra: list[str] = []            # repository paths of the policy files
-        self.unsuppressible: tuple[str, ...] = DEFAULT_UNSUPPRESSIBLE
+        self.unsuppressible: tuple[str, ...] = DEFAULT_UNSUPPRESSIBLE + ALWAYS_UNSUPPRESSIBLE
         self.gate: dict = {"require_signed": False, "drill_max_age_days": 90}
         self.limits: dict = dict(DEFAULT_LIMITS)
         self.data: LDict | None = None
@@ -157,7 +161,7 @@ def config_from_text(text: str, rel: str) -> Config:
                               "in the repository, next to the configuration", rel)
         config.extra.append(target)
     if "unsuppressible" in rules:
-        config.unsuppressible = tuple(rules["unsuppressible"] or ())
+        config.unsuppressible = tuple(rules["unsuppressible"] or ()) + ALWAYS_UNSUPPRESSIBLE
     config.gate.update(data.get("gate") or {})
     config.limits.update(data.get("limits") or {})
     return config

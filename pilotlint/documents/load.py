@@ -254,7 +254,10 @@ _IDENTITY_KEYS = ("apiVersion", "kind", "pilot")
 # name itself, a quote (escapes), `?` (a complex key), `*` (an alias), `&` or `!` (an
 # anchor or tag before the key). Any such line, or a second document, sends the file to
 # the full parse, which is exact; the pass never decides on text alone.
-_LATER_KEY = re.compile("^(?:pilot|kind|apiVersion|[\"'?*&!%{\\[\ufeff\t]|---|\\.\\.\\.)", re.M)
+# A line starts after any of libyaml's line breaks: `\n`, a lone `\r`, NEL, LS and PS (a
+# file whose keys are separated by a lone `\r` is one line to `^` alone).
+_LATER_KEY = re.compile("(?:^|(?<=[\r\x85\u2028\u2029]))"
+                        "(?:pilot|kind|apiVersion|[\"'?*&!%{\\[\ufeff\t]|---|\\.\\.\\.)", re.M)
 
 
 def identify(text: str) -> tuple[object, object, object] | None:

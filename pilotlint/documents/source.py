@@ -259,12 +259,22 @@ class GitTree:
         self.label = commit[:12]
         self._entries: dict[str, Entry] = {}
         self._listed: set[str] = set()
+        self.damaged: set[str] = set()  # paths of a tree that git does not list in order (crafted)
 
     def _list(self, top: str) -> None:
         if top in self._listed:
             return
         self._listed.add(top)
+        previous = b""
         for item in self.repo.tree(self.commit, None if top == "." else [top]):
+            # git lists a well-formed tree's paths in strictly increasing byte order; a name
+            # twice, or out of order, is a crafted tree (fsck: duplicateEntries, treeNotSorted)
+            # in which git and a reader of the listing could see different files
+            name = item.path.encode("utf-8", "surrogateescape")
+            if name <= previous:
+                self.damaged.add(item.path)
+                self.damaged.add(previous.decode("utf-8", "surrogateescape"))
+            previous = name
             self._entries[item.path] = Entry(item.path, item.type, max(item.size, 0), item.oid)
         if top == ".":
             self._listed.update(p.split("/", 1)[0] for p in self._entries)

@@ -106,7 +106,12 @@ def apply_suppressions(findings: list[Finding], docs, config, today: date, selec
 
 def _problem(suppression: Suppression, used: set, config, today: date, selected) -> str | None:
     ids = ", ".join(suppression.rules)
+    from pilotlint.documents.config import ALWAYS_UNSUPPRESSIBLE
+
     locked = [r for r in suppression.rules if rule_matches(r, config.unsuppressible)]
+    if any(rule_matches(r, ALWAYS_UNSUPPRESSIBLE) for r in locked):
+        return (f"{', '.join(locked)} cannot be silenced inline: a finding about what a file is (its syntax, "
+                "kind, keys or size, a second charter, a link) is fixed in the file, never silenced")
     if locked:
         return (f"{', '.join(locked)} cannot be silenced inline (rules.unsuppressible): the gate is not "
                 "switched off from inside a pull request; fix the cause or get the approval instead")

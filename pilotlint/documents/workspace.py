@@ -172,6 +172,11 @@ class Workspace:
             if not is_utf8(entry.path) and (ours_by_path or entry.type == FILE):
                 self._problem("PL001", entry.path, "the file name is not valid UTF-8, so no tool can show it "
                               "faithfully; rename it with letters, digits, dashes and dots")
+            if entry.path in getattr(self.source, "damaged", ()):
+                self.slots[entry.path] = Slot(entry, BROKEN)
+                self._problem("PL001", entry.path, "the commit's tree lists this name twice or out of order, which "
+                              "only a crafted tree does (git fsck: duplicateEntries); nothing is read from it")
+                continue
             if not is_canonical(entry.path):
                 self.slots[entry.path] = Slot(entry, BROKEN)
                 self._problem("PL001", entry.path, "the path has an empty, `.` or `..` folder, which git refuses "
@@ -338,6 +343,14 @@ class Workspace:
                 line, column = (exc.line, exc.column) if isinstance(exc, LoadError) else (1, 1)
                 self._problem(exc.rule, path, exc.message, line, column)
                 return None
+        if _identity(parsed.data) != (slot.api, slot.kind, slot.pilot):
+            # the cheap pass and the full parse must agree on what a document is: a file that
+            # reads as two different documents is judged as neither (fail closed)
+            slot.state = BROKEN
+            self._problem("PL001", path, "the file reads as a different document on a full parse than on a "
+                          "quick one (unusual line breaks or keys); write `apiVersion`, `kind` and `pilot` once "
+                          "each, at the top, with plain line breaks")
+            return None
         doc = self._document(entry, parsed, raw)
         if self.keep:
             slot.doc = doc
@@ -393,3 +406,10 @@ class Workspace:
 
     def locate(self, doc: Document, path: tuple, key: bool = False) -> tuple[int, int]:
         return locate(doc.data, path, key=key) if doc.data is not None else (1, 1)
+
+
+def _identity(data) -> tuple:
+    """(apiVersion, kind, pilot) of parsed data as the index's Slot records them."""
+    get = data.get if isinstance(data, dict) else (lambda key: None)
+    kind, pilot = get("kind"), get("pilot")
+    return get("apiVersion"), kind if kind in KINDS else None, pilot if isinstance(pilot, str) else None

@@ -105,10 +105,12 @@ def signed_text(approval: Any) -> str:
 
 
 def content_key(approval: Any) -> str:
-    """What makes two approval documents the same decision, whatever their file names and
-    formatting: the signed fields and the signature."""
+    """What makes two approval documents the same decision, whatever their file names,
+    formatting and armour: the signed fields. Not the signature's text, which ssh-keygen
+    reads the same however its base64 is wrapped, so a re-wrapped copy of an old decision
+    is still that old decision."""
     data = approval if isinstance(approval, Mapping) else {}
-    return canonical_json({"signed": signed_text(data), "signature": data.get("signature")})
+    return signed_text(data)
 
 
 def approval_target(approval: Any) -> str:

@@ -105,6 +105,12 @@ class Range:
         self.repo, self.base_sha, self.head_sha, self.today = repo, base, head, today
         repo.require_full_history(base)
         self.fork = (repo.merge_base(base, head) or base) if merge_base else base
+        # A branch that lacks base's latest commits is judged against base as it is now, not
+        # where it forked: what base decided since (a newer decision, a freeze, a pilot on the
+        # same ground) holds for the merge, so what the branch does not have counts as undone.
+        self.stale = self.fork != base
+        if self.stale:
+            self.fork = base
         rel = normalise(config_rel)
         if rel is None or rel == ".":
             raise ConfigError("the configuration must be a file inside the repository", config_rel)
@@ -122,6 +128,7 @@ class Range:
         self.head.problems.extend(self.problems)
         self.head.range = self
         self._introducers: dict[str, tuple[int, Commit]] | None = None
+        self._past: set[str] | None = None
         self.changed_paths = self._changed_paths()
         self.deltas: dict[str, PilotDelta] = {}
         self._diff()
@@ -292,20 +299,18 @@ class Range:
     def _new_charter_class(self, pilot_id: str, charter: Document) -> tuple[str, str] | None:
         """A new pilot for a team or region that an existing pilot covers widens that pilot's ground."""
         mine = _territory(charter.data)
-        if not mine:
-            return None
         for other in self._overlaps(pilot_id, mine):
             return EXPANSION, f"a new pilot for a team or region that {other} already covers"
         return None
 
-    def _overlaps(self, pilot_id: str, mine: set) -> list[str]:
+    def _overlaps(self, pilot_id: str, mine: dict) -> list[str]:
         out = []
         for other in self.base.pilot_ids():
             if other == pilot_id:
                 continue
             for path in self.base.charter_paths(other):
                 doc = self.base.document(path)
-                if doc is not None and _territory(doc.data) & mine:
+                if doc is not None and _overlap(mine, _territory(doc.data)):
                     out.append(other)
                     break
         return out
@@ -350,13 +355,45 @@ class Range:
         head_keys = {appr.content_key(d.data) for d in head_docs}
         decisions = [appr.make_decision(d, fresh=False, sequence=0, author_email=None) for d in base_docs]
         for doc in head_docs:
-            if appr.content_key(doc.data) in base_keys:
+            key = appr.content_key(doc.data)
+            if key in base_keys:
                 continue  # the same decision as one already in the base: it approves nothing new
+            if key in self._past_decisions():
+                continue  # a decision the base once held and let go: replayed, it decides nothing new
             order, commit = self.introducer(doc)
             decisions.append(appr.make_decision(doc, fresh=True, sequence=1 + order,
                                                 author_email=commit.author_email if commit else None))
         removed = [d for d in base_docs if appr.content_key(d.data) not in head_keys]
         return decisions, removed
+
+    def _past_decisions(self) -> set[str]:
+        """Every decision an approval file in base's history ever held (under a configured
+        path's `**/approvals/` folders, and the configuration's approvals): a pull request
+        that brings one back (deleted or superseded on base, then copied in again under any
+        name) replays an old decision, which approves nothing. Read once, and only when the
+        range adds an approval."""
+        if self._past is not None:
+            return self._past
+        from pilotlint.history.decisionlog import parse_document
+        from pilotlint.history.git import glob_escape
+
+        folder = self.config.folder
+        config_dir = APPROVALS_DIR if folder == "." else f"{folder}/{APPROVALS_DIR}"
+        specs = [f"{'' if prefix == '.' else glob_escape(prefix) + '/'}**/approvals/*"
+                 for prefix in self.config.prefixes() if prefix != config_dir]
+        specs.append(glob_escape(config_dir) + "/*")
+        oids = set()
+        for commit in self.repo.iter_commits(None, self.base_sha, specs, globs=True):
+            oids.update(change.new_oid for change in commit.changes
+                        if change.new_oid and change.status != "D" and change.path.endswith((".yaml", ".yml")))
+        past = set()
+        raw = self.repo.blobs().read_many(sorted(oids), max_bytes=self.config.limits["max_file_bytes"])
+        for oid in sorted(oids):
+            data, _problem = parse_document(raw.get(oid), self.config.limits)
+            if data is not None and data.get("kind") == "Approval":
+                past.add(appr.content_key(data))
+        self._past = past
+        return past
 
     def introducer(self, doc: Document) -> tuple[int, Commit | None]:
         """The commit of the range that brought this version of the file (what a merge
@@ -467,16 +504,42 @@ def _person(value) -> str | None:
     return text(value)
 
 
-def _territory(charter) -> set:
-    """The teams and regions a charter covers, as ("team", name) / ("region", name)."""
+# Letters that look like Latin ones (Cyrillic, Greek; after casefolding), and digits that
+# look like letters. Folding more names together only asks more owners: when unsure, fold.
+_LOOKALIKES = str.maketrans({
+    "а": "a", "в": "b", "ь": "b", "с": "c", "ԁ": "d", "е": "e", "һ": "h", "н": "h", "і": "i", "ј": "j",
+    "к": "k", "ӏ": "l", "м": "m", "о": "o", "р": "p", "ԛ": "q", "ѕ": "s", "т": "t", "у": "y", "ԝ": "w",
+    "х": "x", "ѡ": "w", "г": "r",
+    "α": "a", "β": "b", "ε": "e", "ζ": "z", "η": "h", "ι": "i", "κ": "k", "μ": "m", "ν": "v", "ο": "o",
+    "ρ": "p", "τ": "t", "υ": "y", "χ": "x", "ς": "c", "σ": "o",
+    "0": "o", "1": "l",
+})
+
+
+def _fold(name: str) -> str:
+    """A team's or region's name as a reader sees it: `Sales-DACH`, `ｓales_dach`,
+    `sаles-dach` (a Cyrillic а) and `sales dach` with a zero-width space are one team."""
+    text = unicodedata.normalize("NFD", unicodedata.normalize("NFKC", name).casefold())
+    kept = "".join(ch for ch in text if ch.isalnum() and unicodedata.category(ch) not in ("Mn", "Me", "Cf"))
+    return kept.translate(_LOOKALIKES)
+
+
+def _territory(charter) -> dict[str, set | None]:
+    """The teams and regions a charter covers: for each, a set of folded names, or None when
+    the charter does not restrict it (no list, an empty one, or one with nothing readable),
+    which covers every team or region: no restriction is wider than any."""
     scope = charter.get("scope") if isinstance(charter, dict) else None
-    out = set()
-    for key, label in (("teams", "team"), ("regions", "region")):
+    out: dict[str, set | None] = {}
+    for key in ("teams", "regions"):
         values = scope.get(key) if isinstance(scope, dict) else None
-        for value in values if isinstance(values, list) else ():
-            if isinstance(value, str) and value.strip():  # `Sales-DACH`, `ｓales-dach`: the same team
-                out.add((label, unicodedata.normalize("NFKC", value).strip().casefold()))
+        names = {_fold(v) for v in values if isinstance(v, str)} - {""} if isinstance(values, list) else set()
+        out[key] = names or None
     return out
+
+
+def _overlap(mine: dict, theirs: dict) -> bool:
+    """Two charters share ground when they share a team or a region (an unrestricted one shares all)."""
+    return any(mine[key] is None or theirs[key] is None or bool(mine[key] & theirs[key]) for key in mine)
 
 
 def _policy_data(config: Config | None) -> dict:

@@ -124,7 +124,9 @@ def unapproved_charter(pilot: Pilot, ws: Workspace):
         message = (f"{pending[0].decision.doc.shown} is not committed yet, so nobody has proven who approved; "
                    f"commit it as {owner or 'the owner'} (or sign it) for the charter to count as approved")
     elif current:
-        message = f"no approval of the charter as it stands counts ({current[0].reason}); {how}"
+        why = next((j.reason for j in current if j.reason), None) or \
+            f"{current[0].decision.doc.shown} matches it, but a newer decision counts instead"
+        message = f"no approval of the charter as it stands counts ({why}); {how}"
     elif judged:
         message = (f"the charter's gated fields changed after the last approval ({judged[-1].decision.doc.shown} "
                    f"is stale); a gated change needs a fresh approval: {how}")
