@@ -7,24 +7,7 @@
 # Environment: PILOTLINT (a command line, word-split), EXAMPLES (the sample repository), WORK (a fresh
 # empty directory). Prints, last, ATTACK_EXIT=<code>, which must be 1. The script itself exits
 # non-zero if its setup fails.
-set -euo pipefail
-: "${PILOTLINT:?}" "${EXAMPLES:?}" "${WORK:?}"
-PYTHON=${PYTHON:-python3}
-export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
-die() { echo "SETUP FAILED: $*" >&2; exit 3; }
-[ -d "$WORK" ] && [ -z "$(ls -A "$WORK")" ] || die "WORK=$WORK is not an empty directory"
-[ -f "$EXAMPLES/.pilotlint.yaml" ] || die "EXAMPLES=$EXAMPLES has no .pilotlint.yaml"
-VERSION=$($PILOTLINT --version) || die "PILOTLINT=$PILOTLINT does not run"
-echo "under test: $VERSION"
-as() { local n="$1" e="$2" d="$3"; shift 3
-  GIT_AUTHOR_NAME="$n" GIT_AUTHOR_EMAIL="$e" GIT_COMMITTER_NAME="$n" GIT_COMMITTER_EMAIL="$e" \
-  GIT_AUTHOR_DATE="$d" GIT_COMMITTER_DATE="$d" git "$@"; }
-gate() { # gate LABEL ARGS...: run `pilotlint gate ARGS`, show its output, print LABEL=<exit code>
-  local label=$1 out rc=0; shift
-  out=$($PILOTLINT gate "$@") || rc=$?
-  printf '%s\n' "$out" | sed 's/^/  | /'
-  echo "$label=$rc"
-}
+. "$(dirname "$0")/lib.sh"
 mkdir "$WORK/repo"; cd "$WORK/repo"
 cp -a "$EXAMPLES"/. .
 git init -q -b main; git add -A; as "Oleg Petrov" oleg@acme.example 2026-11-20T10:00:00+00:00 commit -qm base
