@@ -63,7 +63,6 @@ main()
 
 class Timing(NamedTuple):
     seconds: float       # median wall time
-    fastest: float       # minimum wall time
     own_mib: float       # pilotlint's own peak RSS (0 for other programs)
     child_mib: float     # the largest child's peak RSS (for other programs: the process's own)
 
@@ -103,7 +102,7 @@ def compare(runs: int, cwd: Path, *commands: list[str], env: dict | None = None)
                     own[i], child[i] = max(own[i], mine), max(child[i], children)
                 else:
                     child[i] = max(child[i], usage.ru_maxrss / 1024)
-    return [Timing(statistics.median(t), min(t), o, c) for t, o, c in zip(times, own, child)]
+    return [Timing(statistics.median(t), o, c) for t, o, c in zip(times, own, child)]
 
 
 def tool(name: str) -> str | None:
@@ -206,7 +205,8 @@ class Bench:
                                pilotlint("status", "--no-git", "--today", TODAY))
         self.row(f"status with git vs --no-git ({label})", _ratio(sgit, snogit), "<= 1.2x",
                  sgit.seconds <= 1.2 * snogit.seconds)
-        one = sorted(p.name for p in (repo / "pilots").iterdir())[len(list((repo / "pilots").iterdir())) // 2]
+        names = sorted(p.name for p in (repo / "pilots").iterdir())
+        one = names[len(names) // 2]  # the middle pilot: git's walk of one pilot grows with its place
         summary = compare(runs, repo, pilotlint("summary", one, "--today", TODAY))[0]
         self.row(f"summary of one pilot vs check of the repository, with git ({label})", _ratio(summary, git),
                  "<= 0.1x", summary.seconds <= 0.1 * git.seconds)
@@ -217,7 +217,7 @@ class Bench:
             subprocess.run(["git", "clone", "-q", "--no-local", str(repo), str(shorter)], check=True)
             subprocess.run(["git", "-C", str(shorter), "reset", "-q", "--hard", f"HEAD~{half}"], check=True)
             subprocess.run(["git", "-C", str(shorter), "gc", "-q", "--prune=now"], check=True)
-        short, full = compare(1, shorter, pilotlint("log", "--format", "json"))[0], None
+        short = compare(1, shorter, pilotlint("log", "--format", "json"))[0]
         full = compare(1, repo, pilotlint("log", "--format", "json"))[0]
         growth = full.own_mib / short.own_mib
         self.row(f"log peak memory, {args.commits - half} vs {args.commits} commits",
@@ -358,7 +358,8 @@ def render(rows, args) -> str:
     machine = (f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, Python "
                f"{platform.python_version()}, {time.strftime('%Y-%m-%d')}")
     command = "python bench/run.py " + " ".join(sys.argv[1:])
-    return "\n".join(lines) + f"\n\nMachine: {machine}. Medians of {args.runs} runs (one-file rows: of {max(args.runs * 5, 10)}). Reproduce: `{command.strip()}`\n"
+    runs = f"Medians of {args.runs} runs (one-file rows: of {max(args.runs * 5, 10)})"
+    return "\n".join(lines) + f"\n\nMachine: {machine}. {runs}. Reproduce: `{command.strip()}`\n"
 
 
 def main() -> None:

@@ -25,6 +25,9 @@ from typing import Iterable, NamedTuple, Protocol
 from pilotlint.documents.vocab import YAML_SUFFIXES
 
 FILE, SYMLINK, SUBMODULE, SPECIAL, DIRECTORY = "file", "symlink", "submodule", "special", "directory"
+# a name a git tree lists twice or out of order: only a crafted tree does (git fsck rejects
+# it), and git and a reader of the listing may see different files there, so none is read
+DAMAGED = "damaged"
 
 
 class Entry(NamedTuple):
@@ -239,7 +242,9 @@ def _kind(info: os.stat_result, absolute: str) -> str:
 
 def _not_a_file(kind: str) -> str:
     what = {SYMLINK: "a symbolic link", SUBMODULE: "a submodule (a git repository inside the paths)",
-            SPECIAL: "not a regular file (a FIFO, device or socket)"}.get(kind, kind)
+            SPECIAL: "not a regular file (a FIFO, device or socket)",
+            DAMAGED: "a name that its commit's tree lists twice or out of order, which only a crafted tree does "
+                     "(git fsck: duplicateEntries)"}.get(kind, kind)
     return (f"this is {what}; pilotlint reads only regular files and never follows links, so its content "
             "is not checked: replace it with the file itself")
 
@@ -259,23 +264,22 @@ class GitTree:
         self.label = commit[:12]
         self._entries: dict[str, Entry] = {}
         self._listed: set[str] = set()
-        self.damaged: set[str] = set()  # paths of a tree that git does not list in order (crafted)
 
     def _list(self, top: str) -> None:
         if top in self._listed:
             return
         self._listed.add(top)
-        previous = b""
+        previous, damaged = b"", set()
         for item in self.repo.tree(self.commit, None if top == "." else [top]):
             # git lists a well-formed tree's paths in strictly increasing byte order; a name
             # twice, or out of order, is a crafted tree (fsck: duplicateEntries, treeNotSorted)
-            # in which git and a reader of the listing could see different files
             name = item.path.encode("utf-8", "surrogateescape")
             if name <= previous:
-                self.damaged.add(item.path)
-                self.damaged.add(previous.decode("utf-8", "surrogateescape"))
+                damaged.update((item.path, previous.decode("utf-8", "surrogateescape")))
             previous = name
             self._entries[item.path] = Entry(item.path, item.type, max(item.size, 0), item.oid)
+        for path in damaged:  # whoever looks it up (a document, the config, a policy) reads nothing
+            self._entries[path] = Entry(path, DAMAGED)
         if top == ".":
             self._listed.update(p.split("/", 1)[0] for p in self._entries)
 

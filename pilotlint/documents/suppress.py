@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from pilotlint.documents.config import rule_matches
+from pilotlint.documents.config import ALWAYS_UNSUPPRESSIBLE, rule_matches
 from pilotlint.documents.values import parse_date
 from pilotlint.findings import Finding, Suppression
 
@@ -106,8 +106,6 @@ def apply_suppressions(findings: list[Finding], docs, config, today: date, selec
 
 def _problem(suppression: Suppression, used: set, config, today: date, selected) -> str | None:
     ids = ", ".join(suppression.rules)
-    from pilotlint.documents.config import ALWAYS_UNSUPPRESSIBLE
-
     locked = [r for r in suppression.rules if rule_matches(r, config.unsuppressible)]
     if any(rule_matches(r, ALWAYS_UNSUPPRESSIBLE) for r in locked):
         return (f"{', '.join(locked)} cannot be silenced inline: a finding about what a file is (its syntax, "

@@ -24,8 +24,8 @@ from typing import Iterable, Iterator, NamedTuple
 from pilotlint.documents.config import Config
 from pilotlint.documents.load import LoadError, identify, load_text, locate, read_text
 from pilotlint.documents.model import Document, Pilot
-from pilotlint.documents.source import (FILE, Entry, ReadError, display, is_canonical, is_utf8, not_a_file_message,
-                                        under)
+from pilotlint.documents.source import (DAMAGED, FILE, Entry, ReadError, display, is_canonical, is_utf8,
+                                        not_a_file_message, under)
 from pilotlint.documents.suppress import parse_suppressions
 from pilotlint.documents.vocab import API_VERSION, KINDS, PILOT_KINDS
 from pilotlint.findings import Finding
@@ -172,7 +172,7 @@ class Workspace:
             if not is_utf8(entry.path) and (ours_by_path or entry.type == FILE):
                 self._problem("PL001", entry.path, "the file name is not valid UTF-8, so no tool can show it "
                               "faithfully; rename it with letters, digits, dashes and dots")
-            if entry.path in getattr(self.source, "damaged", ()):
+            if entry.type == DAMAGED:
                 self.slots[entry.path] = Slot(entry, BROKEN)
                 self._problem("PL001", entry.path, "the commit's tree lists this name twice or out of order, which "
                               "only a crafted tree does (git fsck: duplicateEntries); nothing is read from it")

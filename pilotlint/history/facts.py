@@ -9,8 +9,9 @@ core while the documents are parsed on the first; never one git walk per pilot o
 approval (a literal path per charter makes git slow down with the square of their
 number). A run about a few pilots (a pre-commit hook's files, one pilot's summary) walks
 only those pilots' charters and approvals, which git prunes to in a fraction of the time;
-a run about the whole repository walks the configured paths once. Commit dates are filtered here, not with `git log --since`, which stops at the
-first older commit and so could miss a commit back-dated behind it.
+a run about the whole repository walks the configured paths once. Commit dates are
+filtered here, not with `git log --since`, which stops at the first older commit and so
+could miss a commit back-dated behind it.
 
 Uncommitted work is told apart by blob ids: a document whose bytes are not the blob the
 HEAD commit holds at its path has no commit behind it yet.

@@ -431,7 +431,8 @@ class Range:
                 from pilotlint.documents.source import not_a_file_message
                 from pilotlint.findings import Finding
 
-                problem = "it is not a regular file at head (a symbolic link or submodule)"
+                problem = ("it is not a regular file at head (a symbolic link, a submodule or a name its tree "
+                           "lists twice)")
                 self.head.problems.append(Finding("PL013", "error", display(rel), 1, 1, None,
                                                   not_a_file_message(head_entry.type)))
             else:
@@ -520,8 +521,9 @@ def _fold(name: str) -> str:
     """A team's or region's name as a reader sees it: `Sales-DACH`, `ｓales_dach`,
     `sаles-dach` (a Cyrillic а) and `sales dach` with a zero-width space are one team."""
     text = unicodedata.normalize("NFD", unicodedata.normalize("NFKC", name).casefold())
-    kept = "".join(ch for ch in text if ch.isalnum() and unicodedata.category(ch) not in ("Mn", "Me", "Cf"))
-    return kept.translate(_LOOKALIKES)
+    # letters and digits only: combining accents, invisible format characters, spaces and
+    # punctuation are none of them
+    return "".join(ch for ch in text if ch.isalnum()).translate(_LOOKALIKES)
 
 
 def _territory(charter) -> dict[str, set | None]:
@@ -532,8 +534,8 @@ def _territory(charter) -> dict[str, set | None]:
     out: dict[str, set | None] = {}
     for key in ("teams", "regions"):
         values = scope.get(key) if isinstance(scope, dict) else None
-        names = {_fold(v) for v in values if isinstance(v, str)} - {""} if isinstance(values, list) else set()
-        out[key] = names or None
+        names = {_fold(v) for v in values if isinstance(v, str)} if isinstance(values, list) else set()
+        out[key] = (names - {""}) or None
     return out
 
 

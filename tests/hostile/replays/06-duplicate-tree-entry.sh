@@ -14,8 +14,8 @@ git init -q -b main; git add -A; as "Oleg Petrov" oleg@acme.example 2026-11-20T1
 C=pilots/outbound-drafts/charter.yaml
 grep -q 'regions: \[DACH\]' $C || die "the sample charter has no 'regions: [DACH]'"
 WIDE=$(sed 's/regions: \[DACH\]/regions: [DACH, Nordics]/' $C | git hash-object -w --stdin)
-H=$("$PYTHON" - "$WIDE" <<'PY'
-import os, subprocess, sys
+ROOT=$("$PYTHON" - "$WIDE" <<'PY'
+import subprocess, sys
 wide = sys.argv[1]
 def git(*a, inp=None):
     return subprocess.run(["git", *a], input=inp, capture_output=True, check=True).stdout
@@ -45,13 +45,10 @@ assert len(new) == len(od) + 1, "no charter.yaml in pilots/outbound-drafts"
 sub = mktree(new)
 pilots = replace("HEAD:pilots", b"outbound-drafts", sub)
 root = replace("HEAD^{tree}", b"pilots", pilots)
-env = {"GIT_AUTHOR_NAME": "Mallory", "GIT_AUTHOR_EMAIL": "mallory@evil.example", "GIT_COMMITTER_NAME": "Mallory",
-       "GIT_COMMITTER_EMAIL": "mallory@evil.example", "GIT_AUTHOR_DATE": "2026-11-21T10:00:00+00:00",
-       "GIT_COMMITTER_DATE": "2026-11-21T10:00:00+00:00"}
-print(subprocess.run(["git", "commit-tree", root, "-p", "HEAD", "-m", "dup"], capture_output=True, check=True,
-                     env={**os.environ, **env}).stdout.decode().strip())
+print(root)
 PY
 )
+H=$(as Mallory mallory@evil.example 2026-11-21T10:00:00+00:00 commit-tree "$ROOT" -p HEAD -m dup)
 git branch pr "$H"
 echo "git ls-tree:"; git ls-tree pr pilots/outbound-drafts/ | grep charter
 [ "$(git ls-tree pr pilots/outbound-drafts/ | grep -c $'\tpilots/outbound-drafts/charter.yaml$')" -eq 2 ] \
